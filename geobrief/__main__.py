@@ -1,0 +1,3 @@
+from geobrief.cli import main
+
+main()

@@ -1,0 +1,193 @@
+"""The ``geobrief`` command: parse options, call the library, turn errors into one line.
+
+Each command is thin; the work is in ``geobrief.pipeline`` and ``geobrief.kb``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from geobrief import __version__
+from geobrief.errors import GeobriefError, InputError
+
+__all__ = ["cli", "main"]
+
+_DB_HELP = "Article store: a SQLite path or a SQLAlchemy URL (default: $GEOBRIEF_DB, else the user data directory)."
+
+
+def _write_atomic(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` all at once: a failed run leaves no half-written file."""
+    target = Path(path)
+    if target.is_dir():
+        raise InputError(path, "is a directory", "give a file name for -o, e.g. brief.md or brief.json")
+    if not target.parent.exists():
+        raise InputError(path, f"the folder {str(target.parent)!r} does not exist", "create it or give another -o path")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="geobrief")
+def cli() -> None:
+    """Sourced strategic-impact briefs from geopolitical news, offline.
+
+    \b
+    Examples:
+      geobrief brief examples/dprk-russia-kursk-2025.txt --country SGP
+      geobrief brief article.txt --country SGP --format json -o brief.json
+      cat article.txt | geobrief brief - --country SGP
+      geobrief kb countries
+    """
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--country", "-c", default="SGP", show_default=True, help="Target country (ISO 3166-1 alpha-3 with a profile).")
+@click.option(
+    "--format", "-f", "fmt", type=click.Choice(["markdown", "json"]), default=None,
+    help="Output format (default: from the -o extension, else markdown).",
+)  # fmt: skip
+@click.option("--output", "-o", default=None, help="Write to this file instead of standard output.")
+@click.option("--db", default=None, help=_DB_HELP)
+@click.option("--no-store", is_flag=True, help="Do not keep the articles in the store.")
+def brief(files: tuple[str, ...], country: str, fmt: str | None, output: str | None, db: str | None, no_store: bool) -> None:
+    """Write a brief on one or more articles for a target country.
+
+    FILE is an article in the text format (TITLE/SOURCE/URL/DATE header lines,
+    a blank line, the body), plain text, an .html page, or - for standard input.
+
+    \b
+    Examples:
+      geobrief brief examples/red-sea-houthi-shipping-2024.txt --country SGP
+      geobrief brief a.txt b.txt -o brief.json
+    """
+    from geobrief.kb.loader import load
+    from geobrief.pipeline import brief_from_paths
+    from geobrief.render import format_for, render
+
+    chosen = format_for(output, fmt)
+    result = brief_from_paths(list(files), country.upper(), db=db, save=not no_store)
+    text = render(result, chosen, load())
+    if output and output != "-":
+        _write_atomic(output, text)
+        click.echo(f"wrote {output} ({chosen}, {len(result.events)} events, {len(result.impacts)} impacts)", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--db", default=None, help=_DB_HELP)
+def ingest(files: tuple[str, ...], db: str | None) -> None:
+    """Extract events from articles and keep them in the store.
+
+    \b
+    Example:
+      geobrief ingest examples/*.txt
+    """
+    from rich.progress import Progress
+
+    from geobrief.pipeline import ingest_paths
+
+    with Progress(transient=True, disable=not sys.stderr.isatty() or len(files) < 2) as bar:
+        task = bar.add_task("ingesting", total=len(files))
+        new, old = ingest_paths(list(files), db=db, progress=lambda _p: bar.advance(task))
+    click.echo(f"stored {new} new article(s); {old} already stored")
+
+
+@cli.group()
+def kb() -> None:
+    """Inspect and check the knowledge base."""
+
+
+@kb.command("check")
+def kb_check() -> None:
+    """Validate the knowledge base: schema, ids, references, sources."""
+    from geobrief.kb.loader import check
+
+    base, problems = check()
+    counts = ", ".join(
+        f"{len(getattr(base, k))} {k.replace('_', ' ')}"
+        for k in ("actors", "sources", "profiles", "impact_rules", "outlook_rules", "plays", "interests", "relationships")
+    )
+    if problems:
+        for p in problems:
+            click.echo(p, err=True)
+        raise click.exceptions.Exit(1)
+    click.echo(f"knowledge base {base.version} is valid: {counts}")
+
+
+@kb.command("countries")
+def kb_countries() -> None:
+    """List the target countries that have a profile."""
+    from geobrief.kb.loader import load
+
+    base = load()
+    for code, prof in sorted(base.profiles.items()):
+        click.echo(f"{code}  {base.name(code)}  ({len(prof.exposures)} exposures, as of {prof.as_of})")
+
+
+@kb.command("show")
+@click.argument("code")
+def kb_show(code: str) -> None:
+    """Show an actor or a profile by its code (e.g. SGP, PRK, ASEAN)."""
+    from geobrief.kb.loader import load
+
+    base = load()
+    key = code.upper()
+    actor = base.actors.get(key) or base.actors.get(code)
+    if actor is None:
+        raise InputError(code, "no such actor in the knowledge base", "give an ISO3 code or an organisation id, e.g. SGP, PRK, ASEAN")
+    click.echo(f"{actor.id}  {actor.name}  ({actor.kind}, {actor.region or 'no region'})")
+    for label, values in (("aliases", actor.aliases), ("capitals", actor.capitals), ("demonyms", actor.demonyms),
+                          ("memberships", actor.memberships), ("attributes", actor.attributes)):  # fmt: skip
+        if values:
+            click.echo(f"  {label}: {', '.join(values)}")
+    for leader in actor.leaders:
+        click.echo(f"  {leader.office}: {leader.name} ({leader.start} to {leader.end or 'now'})")
+    prof = base.profiles.get(actor.id)
+    if prof:
+        click.echo(f"  profile: {prof.summary}")
+        for w in sorted(prof.weights, key=lambda w: -w.weight):
+            click.echo(f"    {w.channel:34} {w.weight:.2f}")
+    click.echo(f"  sources: {', '.join(actor.sources)} (as of {actor.as_of})")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; every failure ends in one line on standard error and a non-zero exit."""
+    try:
+        cli.main(args=argv, prog_name="geobrief", standalone_mode=False)
+    except GeobriefError as exc:
+        click.echo(f"geobrief: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        ctx = getattr(exc, "ctx", None)
+        hint = f" — see `{ctx.command_path} --help`" if ctx is not None else " — see `geobrief --help`"
+        click.echo(f"geobrief: error: {exc.format_message()}{hint}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("geobrief: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
+        if os.environ.get("GEOBRIEF_DEBUG"):
+            raise
+        click.echo(
+            f"geobrief: internal error: {exc.__class__.__name__}: {exc} — set GEOBRIEF_DEBUG=1 for details and report it",
+            err=True,
+        )
+        sys.exit(70)

@@ -1,0 +1,100 @@
+"""Dates in a sentence, resolved against the article's publication date.
+
+Handles "19 November 2023", "November 19, 2023", "on 18 November", "in April",
+"in August 2025", "late December 2023", "on Saturday", "today", "yesterday",
+"last week", "earlier this month", "last year". The result keeps the
+precision the text gives: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+__all__ = ["find_dates", "resolve"]
+
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+_MONTHS["sept"] = 9
+_MON = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+_DAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+_PATTERNS = [
+    ("dmy", re.compile(r"\b(?P<day>\d{1,2})\s+" + _MON + r"(?:\s+(?P<year>\d{4}))?\b")),
+    ("mdy", re.compile(r"\b" + _MON + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?\b")),
+    ("my", re.compile(r"\b(?:in|since|until|by|from|of|during|early|mid|late|mid-)[\s-]+" + _MON + r"(?:\s+(?P<year>\d{4}))?\b")),
+    ("weekday", re.compile(r"\b(?:on|last|this)\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
+    ("rel", re.compile(r"\b(?P<rel>today|yesterday|last week|this week|earlier this month|this month|last month|earlier this year|this year|last year)\b", re.I)),
+    ("year", re.compile(r"\b(?:in|since|by|until|during|of|early|late|mid-)\s+(?P<year>(?:19|20)\d{2})\b")),
+]
+
+
+def _pub(published: str | None) -> tuple[int | None, int | None, int | None]:
+    if not published:
+        return None, None, None
+    parts = [int(p) for p in published.split("-")]
+    parts += [None] * (3 - len(parts))  # type: ignore[list-item]
+    return parts[0], parts[1], parts[2]
+
+
+def resolve(kind: str, m: re.Match[str], published: str | None) -> str | None:
+    """Resolve one date match; None when the publication date gives too little."""
+    py, pm, pd = _pub(published)
+    g = m.groupdict()
+    if kind in ("dmy", "mdy", "my"):
+        month = _MONTHS[g["mon"].lower().rstrip(".")]
+        year = int(g["year"]) if g.get("year") else py
+        if year is None:
+            return None
+        if not g.get("year") and pm is not None and month > pm:
+            year -= 1  # "in November" in a March article is last November
+        if kind == "my":
+            return f"{year:04d}-{month:02d}"
+        day = int(g["day"])
+        if not 1 <= day <= calendar.monthrange(year, month)[1]:
+            return None
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    if kind == "year":
+        return g["year"]
+    if py is None:
+        return None
+    if kind == "weekday":
+        if pm is None or pd is None:
+            return f"{py:04d}-{pm:02d}" if pm else f"{py:04d}"
+        pub = date(py, pm, pd)
+        back = (pub.weekday() - _DAYS[g["wd"].lower()]) % 7
+        return (pub - timedelta(days=back)).isoformat()
+    rel = g["rel"].lower()
+    if rel in ("earlier this year", "this year"):
+        return f"{py:04d}"
+    if rel == "last year":
+        return f"{py - 1:04d}"
+    if pm is None:
+        return f"{py:04d}"
+    if rel in ("earlier this month", "this month"):
+        return f"{py:04d}-{pm:02d}"
+    if rel == "last month":
+        return f"{py - 1:04d}-12" if pm == 1 else f"{py:04d}-{pm - 1:02d}"
+    if pd is None:
+        return f"{py:04d}-{pm:02d}"
+    pub = date(py, pm, pd)
+    if rel == "yesterday":
+        return (pub - timedelta(days=1)).isoformat()
+    if rel == "last week":
+        return f"{py:04d}-{pm:02d}" if (pub - timedelta(days=7)).month == pm else (pub - timedelta(days=7)).isoformat()[:7]
+    return pub.isoformat()
+
+
+def find_dates(text: str, published: str | None) -> list[tuple[int, int, str]]:
+    """(start, end, resolved date) for each date expression in ``text``, in order."""
+    found: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for kind, rx in _PATTERNS:
+        for m in rx.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            value = resolve(kind, m, published)
+            if value:
+                found.append((m.start(), m.end(), value))
+                taken.append((m.start(), m.end()))
+    return sorted(found)

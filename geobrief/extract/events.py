@@ -1,0 +1,201 @@
+"""Events: PLOVER-typed triggers with their actors, recipients, status and mode.
+
+For each trigger word of ``lexicon.yaml`` in a sentence:
+1. passive voice ("was seized by the Houthis"): the actor follows "by", the
+   recipient is the nearest mention before the trigger;
+2. otherwise the actor is the nearest mention before the trigger (with any
+   mention joined to it by "and" or a comma), the recipient the first mention
+   after it, or one introduced by "to support", "for", "against", "on behalf of";
+3. the status comes from words before the trigger (negation, could, will) or
+   anywhere in the sentence (according to, claimed);
+4. the mode from words in the sentence.
+A trigger inside an actor's name is ignored; one event per type and actor set
+per sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from geobrief.model import Mention, Sentence, Status
+
+__all__ = ["Lexicon", "RawEvent", "find_events", "lexicon"]
+
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|be|get|got)\s+(?:\w+ly\s+)?$", re.I)
+_BY_AFTER = re.compile(r"\s+by\s+(?:the\s+)?", re.I)
+_RECIPIENT_CUE = re.compile(r"\b(?:to support|in support of|for|against|on behalf of|with|to|on|at|toward|towards|into)\s+(?:the\s+)?$", re.I)
+_PREP_BEFORE = re.compile(
+    r"\b(?:of|in|on|by|from|to|against|with|for|at|about|into|over|toward|towards|between|among|near|across)\s+(?:the\s+)?$",
+    re.I,
+)
+_COORD = re.compile(r"^\s*(?:,|and|, and|or|as well as)\s*(?:the\s+)?$", re.I)
+_CLAUSE_BREAK = re.compile(r";|\s[—–]\s|\(|\)|:\s|, (?:while|but|whereas|although|as|which|who|adding|saying|noting)\b")
+
+
+def _to_regex(pattern: str) -> str:
+    parts = [re.escape(w).replace(r"\*", r"[\w-]*") for w in pattern.split()]
+    return r"(?<![\w-])" + r"\s+".join(parts) + r"(?![\w-])"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Compiled trigger, mode and status patterns."""
+
+    triggers: re.Pattern[str]
+    trigger_types: tuple[str, ...]  # by group index
+    modes: dict[str, list[tuple[str, re.Pattern[str]]]]
+    status: dict[str, re.Pattern[str]]
+
+
+@cache
+def lexicon(path: Path | None = None) -> Lexicon:
+    """The trigger lexicon, compiled once."""
+    doc = yaml.safe_load((path or Path(__file__).with_name("lexicon.yaml")).read_text("utf-8"))
+    items = [(p, t) for t, ps in doc["triggers"].items() for p in ps]
+    items += [(p, "_IGNORE") for p in doc.get("ignore", [])]
+    items.sort(key=lambda it: len(it[0].replace("*", "")), reverse=True)
+    triggers = re.compile("|".join(f"({_to_regex(p)})" for p, _ in items), re.I)
+    modes = {
+        t: [(mode, re.compile("|".join(_to_regex(w) for w in words), re.I)) for mode, words in ms.items()]
+        for t, ms in doc["modes"].items()
+    }
+    status = {k: re.compile("|".join(_to_regex(w) for w in ws), re.I) for k, ws in doc["status"].items()}
+    return Lexicon(triggers, tuple(t for _, t in items), modes, status)
+
+
+@dataclass(frozen=True)
+class RawEvent:
+    """An event found in one sentence, before ids and evidence are attached."""
+
+    type: str
+    mode: str | None
+    actors: tuple[str, ...]
+    recipients: tuple[str, ...]
+    actor_roles: tuple[str, ...]
+    recipient_roles: tuple[str, ...]
+    status: Status
+    trigger: str
+    trigger_start: int  # offset in the body
+
+
+def _clause(text: str, pos: int) -> tuple[int, int]:
+    start, end = 0, len(text)
+    for m in _CLAUSE_BREAK.finditer(text):
+        if m.end() <= pos:
+            start = m.end()
+        elif m.start() >= pos:
+            end = m.start()
+            break
+    return start, end
+
+
+def _group_before(mentions: list[Mention], text: str, base: int, limit: int, floor: int) -> list[Mention]:
+    before = [m for m in mentions if floor <= m.start - base and m.end - base <= limit]
+    # a subject is not the object of a preposition ("attacks on Ukraine", "launch by X")
+    subjects = [m for m in before if not _PREP_BEFORE.search(text, max(0, m.start - base - 15), m.start - base)]
+    before = subjects or before
+    if not before:
+        return []
+    group = [before[-1]]
+    for m in reversed(before[:-1]):
+        gap = text[m.end - base : group[-1].start - base]
+        if _COORD.match(gap) or gap.strip() in ("", ",", "’s", "'s"):
+            group.append(m)
+        else:
+            break
+    return list(reversed(group))
+
+
+def _status(lex: Lexicon, text: str, clause_start: int, trig: int, trig_end: int) -> Status:
+    near = text[max(clause_start, trig - 40) : trig]
+    sentence_before = text[:trig]
+    if lex.status["denied"].search(text[: trig + 40]):
+        return "denied"
+    if lex.status["negated"].search(near[-25:]):
+        return "denied"
+    if lex.status["hypothetical"].search(near[-30:]):
+        return "hypothetical"
+    if lex.status["planned"].search(near[-30:]):
+        return "planned"
+    if lex.status["claimed"].search(sentence_before):
+        return "claimed"
+    if lex.status["reported"].search(text):
+        return "reported"
+    return "asserted"
+
+
+def find_events(sentence: Sentence, mentions: list[Mention], lex: Lexicon) -> list[RawEvent]:
+    """Events in one sentence, given the actor mentions inside it."""
+    text, base = sentence.text, sentence.start
+    spans = [(m.start - base, m.end - base) for m in mentions]
+    out: list[RawEvent] = []
+    seen: set[tuple[str, tuple[str, ...], tuple[str, ...]]] = set()
+    for tm in lex.triggers.finditer(text):
+        t0, t1 = tm.start(), tm.end()
+        if any(a <= t0 < b or a < t1 <= b for a, b in spans):
+            continue
+        etype = lex.trigger_types[(tm.lastindex or 1) - 1]
+        if etype == "_IGNORE":
+            continue
+        c0, c1 = _clause(text, t0)
+        actors_m: list[Mention] = []
+        recips_m: list[Mention] = []
+        by = _BY_AFTER.match(text, t1)
+        agents = [m for m in mentions if by and by.end() <= m.start - base <= by.end() + 30][:1] if by else []
+        if agents:  # "was seized by the Houthis", "launch by Pyongyang"
+            actors_m = agents
+            participle = tm.group(0).lower().endswith(("ed", "en", "ck", "ot"))
+            if participle or _PASSIVE_BEFORE.search(text, max(0, t0 - 20), t0):
+                recips_m = _group_before(mentions, text, base, t0, c0)[-1:]
+        else:
+            actors_m = _group_before(mentions, text, base, t0, c0)
+            if not actors_m:  # subject outside the clause: the sentence's first actor before the trigger
+                actors_m = _group_before(mentions, text, base, t0, 0)[:1]
+            comma = text.find(",", t1)
+            stop = min(c1, t1 + 90, comma if comma >= 0 else len(text))
+            after = [m for m in mentions if t1 <= m.start - base <= stop]
+            if after:
+                first = after[0]
+                recips_m = [first]
+                for m in after[1:]:
+                    gap = text[recips_m[-1].end - base : m.start - base]
+                    if _COORD.match(gap):
+                        recips_m.append(m)
+                    else:
+                        break
+            for m in after:
+                if _RECIPIENT_CUE.search(text[max(0, m.start - base - 25) : m.start - base]) and m not in recips_m:
+                    if not recips_m:
+                        recips_m = [m]
+        actors = tuple(dict.fromkeys(m.actor for m in actors_m))
+        recipients = tuple(dict.fromkeys(m.actor for m in recips_m if m.actor not in actors))
+        if not actors and not recipients:
+            continue
+        key = (etype, actors, recipients)
+        if key in seen:
+            continue
+        seen.add(key)
+        mode = None
+        for name, rx in lex.modes.get(etype, []):
+            if rx.search(text):
+                mode = name
+                break
+        out.append(
+            RawEvent(
+                type=etype,
+                mode=mode,
+                actors=actors,
+                recipients=recipients,
+                actor_roles=tuple(m.role or "" for m in actors_m if m.actor in actors),
+                recipient_roles=tuple(m.role or "" for m in recips_m if m.actor in recipients),
+                status=_status(lex, text, c0, t0, t1),
+                trigger=tm.group(0),
+                trigger_start=base + t0,
+            )
+        )
+    return out

@@ -1,0 +1,128 @@
+"""Find actor mentions with a gazetteer built from the knowledge base.
+
+One compiled alternation of every surface form (names, aliases, capitals and
+seats of government, demonyms, leaders' names, organisations, armed groups),
+longest first, so "North Korean" wins over "Korea" and a scan is one pass.
+Leaders resolve to their state on the article's date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from geobrief.kb.loader import KnowledgeBase
+from geobrief.model import Mention
+
+__all__ = ["Gazetteer", "gazetteer"]
+
+_ROLE_NOUNS = {
+    "MIL": "troops forces army armies navy naval military soldiers soldier marines air force coast guard "
+    "coastguard militia warships warship vessels vessel ships ship destroyer fighters jets pilots "
+    "commanders commander units unit regiment battalion brigade defence defense",
+    "GOV": "government ministry minister ministers president prime minister officials official leader "
+    "leadership foreign ministry administration authorities cabinet regime embassy ambassador "
+    "delegation delegate representative envoy spokesperson spokesman state media",
+    "REB": "rebels rebel insurgents insurgent militants militant separatists",
+    "COP": "police policemen",
+    "BUS": "companies company firms firm banks bank business businesses",
+}
+_ROLE_OF = {w: role for role, words in _ROLE_NOUNS.items() for w in words.split()}
+_ROLE_AFTER = re.compile(
+    r"(?:[’']s)?[ \t]+(?:[A-Za-z-]+[ \t]+){0,2}?(" + "|".join(sorted(_ROLE_OF, key=len, reverse=True)) + r")\b"
+)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    actor: str
+    entity: str
+    how: str
+    role: str | None
+    start: str | None = None  # leader term
+    end: str | None = None
+
+
+def _variants(form: str) -> set[str]:
+    forms = {form, form.replace("'", "’"), form.replace("’", "'")}
+    return {f for f in forms if f.strip()}
+
+
+class Gazetteer:
+    """A compiled surface-form index over the knowledge-base actors."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        table: dict[str, list[_Entry]] = {}
+
+        def add(form: str, entry: _Entry) -> None:
+            for v in _variants(form):
+                table.setdefault(v, []).append(entry)
+
+        for actor in kb.actors.values():
+            if actor.kind == "armed_group":
+                code, how, role = actor.state or actor.id, "group", actor.role
+            elif actor.kind == "organisation":
+                code, how, role = actor.id, "organisation", None
+            else:
+                code, how, role = actor.id, "name", None
+            add(actor.name, _Entry(code, actor.id, how, role))
+            if actor.short:
+                add(actor.short, _Entry(code, actor.id, how, role))
+            for alias in actor.aliases:
+                add(alias, _Entry(code, actor.id, "alias" if how == "name" else how, role))
+            for cap in actor.capitals:
+                add(cap, _Entry(code, actor.id, "capital", "GOV"))
+            for dem in actor.demonyms:
+                add(dem, _Entry(code, actor.id, "demonym" if how == "name" else how, role))
+            for leader in actor.leaders:
+                for form in [leader.name, *leader.aliases]:
+                    add(form, _Entry(code, actor.id, "leader", "GOV", leader.start, leader.end))
+        self._table = table
+        forms = sorted(table, key=len, reverse=True)
+        self._pattern = re.compile(r"(?<![\w@#])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w])")
+
+    def _choose(self, form: str, date: str | None) -> _Entry:
+        entries = self._table[form]
+        if len(entries) == 1:
+            return entries[0]
+        leaders = [e for e in entries if e.how == "leader"]
+        if leaders and len(leaders) == len(entries):
+            if date:
+                for e in leaders:
+                    if e.start and e.start[: len(date)] <= date and (e.end is None or date <= e.end):
+                        return e
+            return max(leaders, key=lambda e: (e.end is None, e.end or "", e.start or ""))
+        # prefer a state's own name over a leader or demonym that shares the form
+        order = {"name": 0, "alias": 1, "organisation": 2, "group": 3, "capital": 4, "demonym": 5, "leader": 6}
+        return min(entries, key=lambda e: order.get(e.how, 9))
+
+    def find(self, text: str, *, date: str | None = None, offset: int = 0) -> list[Mention]:
+        """Mentions in ``text``; offsets are shifted by ``offset``."""
+        out: list[Mention] = []
+        for m in self._pattern.finditer(text):
+            entry = self._choose(m.group(0), date)
+            role = entry.role
+            if entry.how in ("name", "alias", "demonym", "capital", "organisation"):
+                r = _ROLE_AFTER.match(text, m.end())
+                if r:
+                    role = _ROLE_OF[r.group(1)]
+            out.append(
+                Mention(
+                    actor=entry.actor,
+                    entity=entry.entity,
+                    start=offset + m.start(),
+                    end=offset + m.end(),
+                    text=m.group(0),
+                    how=entry.how,  # type: ignore[arg-type]
+                    role=role,
+                )
+            )
+        return out
+
+
+@cache
+def gazetteer(kb: KnowledgeBase) -> Gazetteer:
+    """The gazetteer for ``kb``, built once."""
+    return Gazetteer(kb)

@@ -1,0 +1,124 @@
+"""Quantities in a sentence: numbers in digits or words, qualifiers and units.
+
+"at least nine soldiers killed" -> killed 9 at_least; "120-day deployment" ->
+duration_days 120; "US$1.5 billion" -> money_usd 1.5e9; "15 per cent" -> percent 15.
+Years, dates, times and ordinals are not quantities.
+"""
+
+from __future__ import annotations
+
+import re
+
+from geobrief.model import Quantity
+
+__all__ = ["find_quantities", "parse_number"]
+
+_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a dozen": 12, "dozens": 24,
+    "hundreds": 200, "thousands": 2000, "a hundred": 100, "a thousand": 1000,
+}  # fmt: skip
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "m": 1e6, "tn": 1e12, "k": 1e3}
+_QUALIFIERS = [
+    ("at_least", r"at least|more than|over|upwards of|no fewer than|in excess of|exceeding|some"),
+    ("at_most", r"at most|up to|fewer than|less than|under|no more than|as many as"),
+    ("about", r"about|around|approximately|nearly|almost|roughly|an estimated|some|close to|estimated|~"),
+]
+_QUAL_RE = re.compile(r"(" + "|".join(p for _, p in _QUALIFIERS) + r")\s+$", re.IGNORECASE)
+_NUMWORD = "|".join(sorted((re.escape(w) for w in _WORDS), key=len, reverse=True))
+_NUM = re.compile(
+    r"(?P<cur>US\$|S\$|\$|USD\s?|SGD\s?|€|£)?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|(?<![\w-])(?:" + _NUMWORD + r")(?![\w]))"
+    r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|tn|m|k)\b)?"
+    r"(?P<rest>[-\s]?(?:per\s?cent|percent|%)|-day|-month|-week|-year)?",
+    re.IGNORECASE,
+)
+_UNITS: list[tuple[str, re.Pattern[str]]] = [
+    ("troops", re.compile(r"^\s*(?:[\w-]+\s){0,2}?(troops|soldiers|personnel|servicemen|service members|fighters)\b", re.I)),
+    ("killed", re.compile(r"^\s*(?:[\w-]+\s){0,3}?(killed|dead|deaths|died|fatalities|lives lost)\b", re.I)),
+    ("injured", re.compile(r"^\s*(?:[\w-]+\s){0,3}?(injured|wounded|injuries|casualties)\b", re.I)),
+    ("duration_days", re.compile(r"^\s*(days?|weeks?|months?|years?)\b", re.I)),
+]
+_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+_NOT_QUANTITY_AFTER = re.compile(
+    r"^\s*(?:a\.m\.|p\.m\.|am\b|pm\b|th\b|st\b|nd\b|rd\b|(?:January|February|March|April|May|June|July|August|September|October|November|December)\b)",
+    re.I,
+)
+_MONTH_BEFORE = re.compile(
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+$",
+    re.I,
+)
+
+
+def parse_number(token: str) -> float | None:
+    """``"1,200"`` -> 1200.0; ``"nine"`` -> 9.0; otherwise None."""
+    t = token.lower().replace(",", "")
+    if t in _WORDS:
+        return float(_WORDS[t])
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
+    """Quantities in ``text``, offsets shifted by ``offset``."""
+    out: list[Quantity] = []
+    for m in _NUM.finditer(text):
+        raw = m.group("num")
+        value = parse_number(raw)
+        if value is None:
+            continue
+        cur, scale, rest = m.group("cur"), m.group("scale"), (m.group("rest") or "").lower()
+        after = text[m.end() : m.end() + 40]
+        before = text[max(0, m.start() - 30) : m.start()]
+        is_year = raw.isdigit() and len(raw) == 4 and 1900 <= value <= 2100 and not cur and not scale
+        if is_year or _NOT_QUANTITY_AFTER.match(after) or _MONTH_BEFORE.search(before):
+            continue
+        if rest == "" and re.match(r"^-[A-Za-z]", after) and not cur:
+            continue  # "15-member", "Hwasong-17" style compounds are not quantities
+        if m.start() > 0 and text[m.start() - 1] in ":/-" or re.match(r"^[:/]\d", text[m.end() : m.end() + 2]):
+            continue  # times, ratios, resolution numbers
+        if scale and scale.lower() in ("m", "k") and not cur:
+            continue
+        if scale:
+            value *= _SCALE[scale.lower()]
+        kind = "count"
+        if cur:
+            kind = "money_sgd" if cur.upper().startswith(("S$", "SGD")) else "money_usd"
+        elif re.match(r"\s?\$", before[-2:] or "") is not None:
+            kind = "money_usd"
+        elif "cent" in rest or "%" in rest:
+            kind = "percent"
+        elif rest.startswith("-") and rest[1:] in ("day", "month", "week", "year"):
+            kind, value = "duration_days", value * _DAYS[rest[1:]]
+        else:
+            for unit, rx in _UNITS:
+                u = rx.match(after)
+                if u:
+                    kind = unit
+                    if unit == "duration_days":
+                        word = u.group(1).lower().rstrip("s")
+                        value *= _DAYS[word]
+                    break
+        qualifier = "exact"
+        q = _QUAL_RE.search(before)
+        if q:
+            word = q.group(1).lower()
+            for name, pattern in _QUALIFIERS:
+                if re.fullmatch(pattern, word, re.IGNORECASE):
+                    qualifier = name
+                    break
+        out.append(
+            Quantity(
+                kind=kind,
+                value=value,
+                qualifier=qualifier,  # type: ignore[arg-type]
+                text=m.group(0).strip(),
+                start=offset + m.start(),
+                end=offset + m.start() + len(m.group(0).rstrip()),
+            )
+        )
+    return out

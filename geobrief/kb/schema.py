@@ -1,0 +1,243 @@
+"""Schema of the knowledge-base files: pydantic models with ``extra="forbid"``.
+
+Every entry that states something about the world carries ``sources`` (ids of
+entries in ``sources.yaml``, the bibliography) and ``as_of`` (the date the entry
+was last checked against them).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+__all__ = [
+    "Actor",
+    "ChannelDef",
+    "ContextDef",
+    "Effect",
+    "Exposure",
+    "ImpactRule",
+    "Interest",
+    "Leader",
+    "Match",
+    "OutlookRule",
+    "Place",
+    "Play",
+    "Profile",
+    "Relationship",
+    "SourceRef",
+    "TYPES",
+    "Weight",
+]
+
+TYPES = (
+    "AGREE CONSULT SUPPORT CONCEDE COOPERATE AID RETREAT REQUEST REJECT ACCUSE "
+    "THREATEN PROTEST SANCTION MOBILIZE COERCE ASSAULT"
+).split()
+EventType = Literal[
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+    "REJECT", "ACCUSE", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+]  # fmt: skip
+Horizon = Literal["short", "medium", "long"]
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_date(value: str) -> str:
+    if not _DATE.match(value):
+        raise ValueError(f"date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    return value
+
+
+class SourceRef(_Strict):
+    """A published source: the bibliography entry that knowledge cites."""
+
+    id: str
+    publisher: str
+    title: str
+    date: str
+    url: str | None = None
+
+    _date = field_validator("date")(_check_date)
+
+
+class _Sourced(_Strict):
+    sources: list[str] = Field(min_length=1)
+    as_of: str
+
+    _as_of = field_validator("as_of")(_check_date)
+
+
+class Leader(_Strict):
+    """A head of state or government, or a minister, with a term."""
+
+    name: str
+    aliases: list[str] = []
+    office: str
+    start: str
+    end: str | None = None
+
+    _start = field_validator("start")(_check_date)
+
+
+class Actor(_Sourced):
+    """A state, an organisation or a non-state armed group."""
+
+    id: str
+    kind: Literal["state", "organisation", "armed_group"]
+    name: str
+    short: str | None = None  # the name a brief uses in running text
+    aliases: list[str] = []
+    capitals: list[str] = []  # also seats of government used as metonyms
+    demonyms: list[str] = []
+    region: str | None = None  # UN M49 sub-region slug
+    memberships: list[str] = []
+    attributes: list[str] = []
+    leaders: list[Leader] = []
+    state: str | None = None  # for armed groups: the state they are coded with
+    role: str | None = None  # for armed groups: REB, INS, ...
+    parent: str | None = None  # for bodies of an organisation
+
+
+class ChannelDef(_Strict):
+    """An impact channel of ``contracts/channels.md``."""
+
+    id: str
+    category: Literal["security", "economic", "diplomatic", "opportunity"]
+    title: str
+    description: str
+
+
+class ContextDef(_Strict):
+    """A topic an event can carry, found from words in its sentence."""
+
+    id: str
+    title: str
+    keywords: list[str] = Field(min_length=1)
+
+
+class Place(_Sourced):
+    """A strait, sea or region that developments happen in."""
+
+    id: str
+    name: str
+    aliases: list[str] = []
+    kind: Literal["chokepoint", "sea", "region", "territory"]
+    region: str
+    contexts: list[str] = []  # contexts a mention of the place adds
+    note: str | None = None  # one sourced sentence about why it matters
+
+
+class Exposure(_Sourced):
+    """One sourced figure of a target's exposure."""
+
+    id: str
+    channel: str
+    text: str  # a sentence in our words, stating the figure
+    value: float | None = None
+    unit: str | None = None
+    year: str
+    partners: list[str] = []  # actor ids this exposure links the target to
+    places: list[str] = []  # place ids it depends on
+    regions: list[str] = []  # M49 sub-regions it depends on
+
+
+class Weight(_Strict):
+    """How exposed a target is through one channel (0-1), and why."""
+
+    channel: str
+    weight: float = Field(ge=0, le=1)
+    basis: list[str] = Field(min_length=1)  # exposure ids
+
+
+class Profile(_Sourced):
+    """A target country: its exposures and channel weights."""
+
+    id: str
+    country: str
+    grouping: str | None = None  # its regional grouping (ASEAN for Singapore)
+    summary: str
+    exposures: list[Exposure]
+    weights: list[Weight]
+    partners: dict[str, float] = {}  # actor id -> share of merchandise trade (0-1)
+    partners_basis: list[str] = []  # exposure ids the partner shares come from
+    regions: dict[str, float] = {}  # M49 sub-region -> dependence (0-1)
+    places: dict[str, float] = {}  # place id -> dependence (0-1)
+    strengths: list[str] = []  # exposure ids
+
+
+class Match(_Strict):
+    """Conditions on an event; an empty list matches anything."""
+
+    types: list[EventType] = []
+    modes: list[str] = []
+    contexts: list[str] = []  # any of these
+    actor_attributes: list[str] = []  # any actor has any
+    recipient_attributes: list[str] = []
+    any_attributes: list[str] = []  # actor or recipient has any
+    places: list[str] = []
+    regions: list[str] = []
+
+
+class Effect(_Strict):
+    channel: str
+    weight: float = Field(ge=0, le=1)
+    kind: Literal["risk", "opportunity"] = "risk"
+    mechanism: str
+
+
+class ImpactRule(_Sourced):
+    """Events that match reach channels, each with a weight and a mechanism."""
+
+    id: str
+    description: str
+    when: Match
+    effects: list[Effect] = Field(min_length=1)
+
+
+class OutlookRule(_Sourced):
+    """A development to expect at a horizon when the matched events occur."""
+
+    id: str
+    when: Match
+    horizon: Horizon
+    text: str  # may use {actors} and {recipients}
+    likelihood: float = Field(ge=0, le=1)
+    signposts: list[str] = Field(min_length=1)
+    responses: list[str] = []  # third-party responses, may use {allies} and {rivals}
+
+
+class Play(_Sourced):
+    """A policy recommendation from the playbook."""
+
+    id: str
+    title: str
+    text: str
+    channels: list[str] = Field(min_length=1)
+    leverage: float = Field(ge=0, le=1)
+    countries: list[str] = []  # empty: any target
+
+
+class Interest(_Sourced):
+    """Something an actor seeks or fears, and the events that serve it."""
+
+    id: str
+    actor: str
+    text: str  # "secure hard currency under sanctions"
+    when: Match  # events of the actor that serve this interest
+    role: Literal["actor", "recipient", "either"] = "either"
+
+
+class Relationship(_Sourced):
+    """The state of relations between two actors."""
+
+    id: str
+    actors: list[str] = Field(min_length=2, max_length=2)
+    kind: Literal["ally", "partner", "rival", "adversary", "dispute"]
+    text: str
+    since: str | None = None

@@ -1,0 +1,251 @@
+"""The article store: articles, mentions and events in a relational database.
+
+SQLite in the user's data directory by default; ``--db`` or ``GEOBRIEF_DB``
+give another path or a SQLAlchemy URL. An article's id is the hash of its
+body, so storing it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import (
+    Column,
+    Engine,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    insert,
+    select,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from geobrief.errors import StoreError
+from geobrief.extract.pipeline import Extraction
+from geobrief.model import Article, Event, Evidence, Quantity
+
+__all__ = ["ENV_VAR", "Store", "default_url", "open_store"]
+
+ENV_VAR = "GEOBRIEF_DB"
+metadata = MetaData()
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("title", Text),
+    Column("source", Text),
+    Column("url", Text),
+    Column("published", String(10), index=True),
+    Column("license", Text),
+    Column("body", Text, nullable=False),
+    Column("ingested_at", String(32), nullable=False),
+)
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("actor", String(16), nullable=False, index=True),
+    Column("entity", String(32), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("how", String(16), nullable=False),
+    Column("role", String(8)),
+)
+events = Table(
+    "events",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("mode", String(32)),
+    Column("actors", Text, nullable=False),  # JSON list
+    Column("recipients", Text, nullable=False),  # JSON list
+    Column("date", String(10)),
+    Column("status", String(16), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("confidence", Float),
+    Column("payload", Text, nullable=False),  # the rest of the event, JSON
+)
+event_actors = Table(
+    "event_actors",
+    metadata,
+    Column("event_id", String(32), ForeignKey("events.id", ondelete="CASCADE"), nullable=False),
+    Column("actor", String(16), nullable=False),
+    Column("side", String(1), nullable=False),  # a(ctor) or r(ecipient)
+    Index("ix_event_actors_actor", "actor", "side"),
+)
+Index("ix_events_type_date", events.c.type, events.c.date)
+
+
+def default_url() -> str:
+    """``GEOBRIEF_DB`` if set, else a SQLite file in the user's data directory."""
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return env
+    from platformdirs import user_data_dir
+
+    return str(Path(user_data_dir("geobrief", appauthor=False)) / "geobrief.db")
+
+
+def _url(target: str) -> str:
+    if "://" in target:
+        return target
+    path = Path(target).expanduser()
+    if path.is_dir():
+        raise StoreError(target, "is a directory, not a database file")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+class Store:
+    """Articles and what was extracted from them."""
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine = engine
+        self.url = url
+
+    def has(self, article_id: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(articles.c.id).where(articles.c.id == article_id)).first() is not None
+
+    def add(self, ex: Extraction) -> bool:
+        """Store an article and its extraction; False if it was already stored."""
+        art = ex.article
+        try:
+            with self.engine.begin() as conn:
+                if conn.execute(select(articles.c.id).where(articles.c.id == art.id)).first():
+                    return False
+                conn.execute(
+                    insert(articles).values(
+                        id=art.id,
+                        title=art.title,
+                        source=art.source,
+                        url=art.url,
+                        published=art.published,
+                        license=art.license,
+                        body=art.body,
+                        ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                    )
+                )
+                if ex.mentions:
+                    conn.execute(
+                        insert(mentions),
+                        [
+                            {"article_id": art.id, "actor": m.actor, "entity": m.entity, "start": m.start,
+                             "end": m.end, "how": m.how, "role": m.role}
+                            for m in ex.mentions
+                        ],
+                    )  # fmt: skip
+                if ex.events:
+                    conn.execute(insert(events), [_event_row(art.id, e) for e in ex.events])
+                    conn.execute(
+                        insert(event_actors),
+                        [
+                            {"event_id": e.id, "actor": code, "side": side}
+                            for e in ex.events
+                            for side, codes in (("a", e.actors), ("r", e.recipients))
+                            for code in codes
+                        ],
+                    )
+        except SQLAlchemyError as exc:
+            raise StoreError(self.url, f"cannot write ({exc.__class__.__name__}: {str(exc).splitlines()[0]})") from None
+        return True
+
+    def article(self, article_id: str) -> Article | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(articles).where(articles.c.id == article_id)).mappings().first()
+        if row is None:
+            return None
+        return Article(
+            id=row["id"], body=row["body"], title=row["title"], source=row["source"], url=row["url"],
+            published=row["published"], license=row["license"],
+        )  # fmt: skip
+
+    def events_for(self, actors_: Iterable[str], since: str | None = None) -> list[Event]:
+        """Stored events in which any of ``actors_`` takes part, oldest first."""
+        codes = list(actors_)
+        q = (
+            select(events)
+            .where(events.c.id.in_(select(event_actors.c.event_id).where(event_actors.c.actor.in_(codes))))
+            .order_by(events.c.date, events.c.id)
+        )
+        if since:
+            q = q.where(events.c.date >= since)
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).mappings().all()
+        return [_event_from_row(r) for r in rows]
+
+    def count(self) -> dict[str, int]:
+        from sqlalchemy import func
+
+        with self.engine.connect() as conn:
+            return {
+                "articles": conn.execute(select(func.count()).select_from(articles)).scalar_one(),
+                "events": conn.execute(select(func.count()).select_from(events)).scalar_one(),
+            }
+
+
+def _event_row(article_id: str, e: Event) -> dict[str, object]:
+    payload = {
+        "actor_roles": list(e.actor_roles),
+        "recipient_roles": list(e.recipient_roles),
+        "quantities": [asdict(q) for q in e.quantities],
+        "contexts": list(e.contexts),
+        "places": list(e.places),
+        "trigger": e.trigger,
+        "text": e.evidence.text,
+    }
+    return {
+        "id": e.id, "article_id": article_id, "type": e.type, "mode": e.mode, "actors": json.dumps(list(e.actors)),
+        "recipients": json.dumps(list(e.recipients)), "date": e.date, "status": e.status,
+        "start": e.evidence.start, "end": e.evidence.end, "confidence": None, "payload": json.dumps(payload),
+    }  # fmt: skip
+
+
+def _event_from_row(r: object) -> Event:
+    row = dict(r)  # type: ignore[call-overload]
+    p = json.loads(row["payload"])
+    return Event(
+        id=row["id"], type=row["type"], mode=row["mode"], actors=tuple(json.loads(row["actors"])),
+        recipients=tuple(json.loads(row["recipients"])), actor_roles=tuple(p["actor_roles"]),
+        recipient_roles=tuple(p["recipient_roles"]), date=row["date"],
+        quantities=tuple(Quantity(**q) for q in p["quantities"]), status=row["status"],
+        contexts=tuple(p["contexts"]), places=tuple(p["places"]), trigger=p["trigger"],
+        evidence=Evidence(source=row["article_id"], start=row["start"], end=row["end"], text=p["text"]),
+    )  # fmt: skip
+
+
+def open_store(target: str | None = None) -> Store:
+    """Open (and create) the store at ``target``: a path or a SQLAlchemy URL."""
+    raw = target or default_url()
+    url = _url(raw)
+    try:
+        engine = create_engine(url)
+        if url.startswith("sqlite"):
+
+            @event.listens_for(engine, "connect")
+            def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA foreign_keys=ON")
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.close()
+
+        metadata.create_all(engine)
+    except SQLAlchemyError as exc:
+        raise StoreError(raw, f"cannot open ({str(exc).splitlines()[0]})") from None
+    return Store(engine, raw)

@@ -1,0 +1,372 @@
+"""Compose the brief's sections from an analysis, every paragraph with its tier.
+
+Tiers: a ``fact`` paragraph is made of source sentences and cites their spans;
+a ``context`` paragraph states knowledge-base entries and cites them; an
+``assessment`` is the engine's judgement and cites the events and rules it
+rests on. Wording comes from templates here and from the knowledge base.
+"""
+
+from __future__ import annotations
+
+from geobrief.analysis import QUAD_OF, Analysis, KeyDevelopment
+from geobrief.analysis.outlook import names
+from geobrief.kb.loader import KnowledgeBase
+from geobrief.model import Citation, Event, Impact, Paragraph, Section
+
+__all__ = ["compose", "title_of"]
+
+MAX_DEVELOPMENTS = 8
+_ATTRIBUTE_PHRASES = {
+    "nuclear_armed": "armed with nuclear weapons",
+    "unsc_permanent": "a permanent member of the UN Security Council",
+    "great_power": "a great power",
+    "un_sanctions": "under a UN Security Council sanctions regime",
+    "unilateral_sanctions": "under major unilateral sanctions",
+    "armed_conflict": "at war or facing armed conflict on its territory",
+    "oil_exporter": "a major oil exporter",
+    "lng_exporter": "a major LNG exporter",
+    "grain_exporter": "a major grain exporter",
+    "semiconductor_producer": "a semiconductor producer",
+    "treaty_ally_us": "a treaty ally of the United States",
+}
+_CATEGORY_SECTIONS = (
+    ("security", "security", "Direct security implications"),
+    ("economic", "economic", "Economic and trade impacts"),
+    ("diplomatic", "diplomatic", "Strategic and diplomatic considerations"),
+    ("opportunities", "opportunity", "Opportunities amid the challenges"),
+)
+_TYPE_WORDS = {
+    "AGREE": "agreements", "CONSULT": "consultations", "SUPPORT": "statements of support",
+    "CONCEDE": "concessions", "COOPERATE": "joint actions", "AID": "transfers of aid or military help",
+    "RETREAT": "withdrawals or releases", "REQUEST": "demands", "REJECT": "refusals", "ACCUSE": "accusations",
+    "THREATEN": "threats", "PROTEST": "protests", "SANCTION": "sanctions and restrictions",
+    "MOBILIZE": "mobilisations and weapons tests", "COERCE": "coercive acts", "ASSAULT": "armed attacks",
+}  # fmt: skip
+
+
+def _span(e: Event) -> Citation:
+    return Citation(source=e.evidence.source, start=e.evidence.start, end=e.evidence.end)
+
+
+def _spans(events: list[Event] | tuple[Event, ...], limit: int = 3) -> tuple[Citation, ...]:
+    out: dict[tuple[str, int], Citation] = {}
+    for e in events:
+        out.setdefault((e.evidence.source, e.evidence.start), _span(e))
+        if len(out) >= limit:
+            break
+    return tuple(out.values())
+
+
+def _fact(events: list[Event] | tuple[Event, ...]) -> Paragraph:
+    """A fact paragraph: the lead sentences themselves, each cited."""
+    seen: dict[tuple[str, int], Event] = {}
+    for e in events:
+        seen.setdefault((e.evidence.source, e.evidence.start), e)
+    text = " ".join(e.evidence.text.strip() for e in seen.values())
+    return Paragraph(text=text, tier="fact", citations=tuple(_span(e) for e in seen.values()))
+
+
+def _ctx(text: str, *ids: str) -> Paragraph:
+    return Paragraph(text=text, tier="context", citations=tuple(Citation(kb=i) for i in ids))
+
+
+def _assess(text: str, citations: tuple[Citation, ...] | list[Citation]) -> Paragraph:
+    return Paragraph(text=text, tier="assessment", citations=tuple(citations))
+
+
+def _join(items: list[str]) -> str:
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def title_of(kb: KnowledgeBase, a: Analysis) -> str:
+    country = kb.name(a.profile.country)
+    if a.focal:
+        return f"{names(kb, a.focal)}: what the latest developments mean for {country}"
+    if len(a.articles) == 1 and a.articles[0].title:
+        return f"{a.articles[0].title}: a brief for {country}"
+    return f"Strategic brief for {country}"
+
+
+def _channel(kb: KnowledgeBase, channel: str) -> str:
+    return kb.channels[channel].title.lower() if channel in kb.channels else channel
+
+
+def _no_actor_note(a: Analysis) -> Paragraph:
+    first = a.articles[0]
+    end = min(len(first.body), max(1, first.body.find("\n") if first.body.find("\n") > 0 else 200))
+    return _assess(
+        "No actor known to the knowledge base (state, organisation or armed group) was found in the sources, "
+        "so no event could be extracted and nothing below rests on article facts; check that the text is an "
+        "English news report about international affairs.",
+        [Citation(source=first.id, start=0, end=end)],
+    )
+
+
+def _executive(kb: KnowledgeBase, a: Analysis) -> Section:
+    country = kb.name(a.profile.country)
+    paras: list[Paragraph] = []
+    if not a.events:
+        paras.append(_no_actor_note(a))
+        return Section(id="executive_summary", title="Executive summary", paragraphs=tuple(paras))
+    lead = [d.lead for d in a.developments[:2]]
+    paras.append(_fact(lead))
+    mix = sorted(((n, q) for q, n in a.quads.items() if n), reverse=True)
+    mix_text = _join([f"{n} of {q}" for n, q in mix[:3]])
+    top = [i for i in a.impacts if i.kind == "risk"][:3]
+    text = (
+        f"The sources describe {len(a.events)} events"
+        + (f" centred on {names(kb, a.focal)}" if a.focal else "")
+        + (f" ({mix_text})" if mix_text else "")
+        + "."
+    )
+    cites: list[Citation] = list(_spans(lead))
+    if top:
+        text += f" For {country}, they weigh most on " + _join(
+            [f"{_channel(kb, i.channel)} (score {i.score:.2f})" for i in top]
+        ) + "."
+        for i in top:
+            cites += [c for c in i.citations if c.kb][:1]
+    paras.append(_assess(text, cites))
+    short = a.outlook.get("short", [])
+    if short or a.recommendations:
+        parts = []
+        c2: list[Citation] = []
+        if short:
+            d = short[0]
+            parts.append(
+                f"Over {a.periods['short']} the most likely development is this: {d.text.rstrip('.')} "
+                f"(likelihood {d.likelihood:.0%})."
+            )
+            c2 += list(d.citations)
+        if a.recommendations:
+            r = a.recommendations[0]
+            parts.append(f"The first priority for {country} is to {r.title[0].lower() + r.title[1:]}.")
+            c2.append(Citation(kb=r.play))
+        paras.append(_assess(" ".join(parts), c2))
+    return Section(id="executive_summary", title="Executive summary", paragraphs=tuple(paras))
+
+
+def _background(kb: KnowledgeBase, a: Analysis) -> Section:
+    paras: list[Paragraph] = []
+    for rel in a.relationships:
+        paras.append(_ctx(rel.text, rel.id))
+    for code in a.focal:
+        actor = kb.actors.get(code)
+        if actor is None:
+            continue
+        attrs = [_ATTRIBUTE_PHRASES[x] for x in actor.attributes if x in _ATTRIBUTE_PHRASES]
+        groups = [kb.name(m) for m in actor.memberships if m != "UN"][:6]
+        if not attrs and not groups:
+            continue
+        text = f"{kb.name(code)} is " + (_join(attrs) if attrs else "a state")
+        text += f"; it belongs to {_join(groups)}." if groups else "."
+        paras.append(_ctx(text, code))
+    places = list(dict.fromkeys(p for e in a.events for p in e.places))
+    for pid in places[:2]:
+        place = kb.places[pid]
+        if place.note:
+            paras.append(_ctx(place.note, pid))
+    if not paras:
+        paras.append(
+            _assess("The knowledge base holds no background entry on the actors of these sources.", _spans(a.events[:1]))
+        )
+    return Section(id="background", title="Background", paragraphs=tuple(paras))
+
+
+def _developments(a: Analysis) -> Section:
+    paras = []
+    devs: list[KeyDevelopment] = sorted(
+        a.developments[:MAX_DEVELOPMENTS], key=lambda d: (d.lead.date or "9999", d.lead.evidence.source, d.lead.evidence.start)
+    )
+    used: set[tuple[str, int]] = set()
+    for d in devs:
+        key = (d.lead.evidence.source, d.lead.evidence.start)
+        if key in used:
+            continue
+        used.add(key)
+        paras.append(_fact(d.events[:3]))
+    if not paras:
+        paras.append(_no_actor_note(a))
+    return Section(id="key_developments", title="Key developments", paragraphs=tuple(paras))
+
+
+def _rationale(kb: KnowledgeBase, a: Analysis) -> Section:
+    paras = []
+    for r in a.rationale:
+        name = kb.name(r.actor)
+        if not r.interests:
+            own = [e for e in a.events if r.actor in e.actors]
+            if own:
+                kinds = _join(sorted({_TYPE_WORDS[e.type] for e in own})[:3])
+                paras.append(
+                    _assess(
+                        f"{name} appears here through {kinds}; the knowledge base records no interest of {name} "
+                        "that these events serve, so its motives are left open.",
+                        _spans(own),
+                    )
+                )
+            continue
+        phrases = [i.text for i, _ in r.interests]
+        events = [e for _, evs in r.interests for e in evs]
+        kinds = _join(sorted({_TYPE_WORDS[e.type] for e in events})[:3])
+        text = (
+            f"For {name}, the {kinds} in these sources serve its interest in {phrases[0]}"
+            + (f", and also in {_join(phrases[1:])}" if len(phrases) > 1 else "")
+            + "."
+        )
+        cites = list(_spans(events, 2)) + [Citation(kb=i.id) for i, _ in r.interests]
+        paras.append(_assess(text, cites))
+    if not paras:
+        paras.append(_assess("The sources name no actor whose motives the knowledge base can explain.", _spans(a.events[:1])))
+    return Section(id="strategic_rationale", title="Strategic rationale", paragraphs=tuple(paras))
+
+
+def _pattern(kb: KnowledgeBase, a: Analysis) -> Section:
+    paras = []
+    if a.events:
+        total = len(a.events)
+        coop = a.quads["verbal cooperation"] + a.quads["material cooperation"]
+        conf = a.quads["verbal conflict"] + a.quads["material conflict"]
+        text = (
+            f"Of the {total} events, {coop} are cooperative and {conf} conflictual; "
+            f"{a.quads['material conflict']} involve material conflict and {a.quads['material cooperation']} material cooperation."
+        )
+        if a.contexts:
+            text += " The recurring themes are " + _join([kb.contexts[c].title for c, _ in a.contexts[:3]]) + "."
+        paras.append(_assess(text, _spans(a.events, 3)))
+        # actors that cooperate with one party while in conflict with another link the events
+        for code in a.focal:
+            coop_ev = [e for e in a.events if code in e.actors and "cooperation" in QUAD_OF.get(e.type, "")]
+            conf_ev = [e for e in a.events if code in e.actors and "conflict" in QUAD_OF.get(e.type, "")]
+            if coop_ev and conf_ev:
+                partners = names(kb, [r for e in coop_ev for r in e.recipients][:2]) or "its partners"
+                paras.append(
+                    _assess(
+                        f"{kb.name(code)} appears on both sides of the ledger: cooperating with {partners} while "
+                        f"engaged in {_join(sorted({_TYPE_WORDS[e.type] for e in conf_ev})[:2])}. "
+                        "Such pairings tend to feed each other, as support from one partner sustains pressure elsewhere.",
+                        _spans([coop_ev[0], conf_ev[0]], 2),
+                    )
+                )
+    else:
+        paras.append(_no_actor_note(a))
+    return Section(id="broader_pattern", title="Broader pattern", paragraphs=tuple(paras))
+
+
+def _outlook(a: Analysis) -> Section:
+    subs = []
+    for h, sid, label in (("short", "short_term", "Short term"), ("medium", "medium_term", "Medium term"),
+                          ("long", "long_term", "Long term")):  # fmt: skip
+        paras = []
+        for d in a.outlook.get(h, []):
+            text = f"{d.text} Likelihood: {d.likelihood:.0%}. Signposts: " + "; ".join(d.signposts) + "."
+            if d.responses:
+                text += " " + " ".join(d.responses)
+            paras.append(_assess(text, d.citations))
+        if not paras:
+            paras.append(
+                _assess(
+                    "No outlook rule of the knowledge base matches the events of these sources at this horizon; "
+                    "the sources give nothing to project.",
+                    _spans(a.events[:1]) if a.events else [],
+                )
+            )
+        subs.append(Section(id=sid, title=f"{label} ({a.periods[h]})", paragraphs=tuple(paras)))
+    return Section(id="outlook", title="Outlook", sections=tuple(subs))
+
+
+def _impact_paragraphs(kb: KnowledgeBase, a: Analysis, impact: Impact) -> list[Paragraph]:
+    title = kb.channels[impact.channel].title
+    text = f"{title} (score {impact.score:.2f}, {impact.kind}). {impact.summary}"
+    out = [_assess(text, impact.citations)]
+    weight = next((w for w in a.profile.weights if w.channel == impact.channel), None)
+    if weight:
+        exps = [kb.exposure(b) for b in weight.basis[:2]]
+        texts = [e.text for e in exps if e]
+        if texts:
+            out.append(_ctx(" ".join(texts), *weight.basis[:2]))
+    return out
+
+
+def _impact(kb: KnowledgeBase, a: Analysis) -> Section:
+    country = kb.name(a.profile.country)
+    subs = []
+    for sid, category, label in _CATEGORY_SECTIONS:
+        paras: list[Paragraph] = []
+        for impact in [i for i in a.impacts if i.category == category][:4]:
+            paras += _impact_paragraphs(kb, a, impact)
+        if not paras:
+            paras.append(
+                _assess(
+                    f"Nothing in these sources reaches {country} through its {label.lower()} channels "
+                    "by any impact rule of the knowledge base.",
+                    _spans(a.events[:1]) if a.events else [],
+                )
+            )
+        subs.append(Section(id=sid, title=label, paragraphs=tuple(paras)))
+    return Section(id="impact", title=f"Impact on {country}", sections=tuple(subs))
+
+
+def _recommendations(kb: KnowledgeBase, a: Analysis) -> Section:
+    country = kb.name(a.profile.country)
+    paras = []
+    for r in a.recommendations:
+        chans = _join([_channel(kb, c) for c in r.channels])
+        text = f"{r.priority}. {r.title}. {r.text}" + (f" This addresses {chans}." if chans else "")
+        paras.append(_assess(text, [Citation(kb=r.play)]))
+    if not paras:
+        paras.append(
+            _assess(f"No impact on {country} was found, so the playbook offers no recommendation.", _spans(a.events[:1]))
+        )
+    return Section(id="recommendations", title=f"Policy recommendations for {country}", paragraphs=tuple(paras))
+
+
+def _conclusion(kb: KnowledgeBase, a: Analysis) -> Section:
+    country = kb.name(a.profile.country)
+    if not a.events:
+        return Section(id="conclusion", title="Conclusion", paragraphs=(_no_actor_note(a),))
+    risks = [i for i in a.impacts if i.kind == "risk"][:2]
+    opps = [i for i in a.impacts if i.kind == "opportunity"][:1]
+    paras = []
+    focal = names(kb, a.focal) or "the actors in these sources"
+    text = f"What {focal} do matters to {country} less for itself than for the paths it opens"
+    if risks:
+        text += ": chiefly through " + _join([_channel(kb, i.channel) for i in risks])
+    text += "."
+    if opps:
+        text += f" There is also an opening, in {_channel(kb, opps[0].channel)}."
+    cites = [c for i in risks + opps for c in i.citations[:1]] or list(_spans(a.events[:1]))
+    paras.append(_assess(text, cites))
+    longs = a.outlook.get("long", []) + a.outlook.get("medium", [])
+    if longs or a.recommendations:
+        parts = []
+        c2: list[Citation] = []
+        if longs:
+            parts.append(f"Looking further out, {longs[0].text[0].lower() + longs[0].text[1:]}")
+            c2 += list(longs[0].citations)
+        if a.recommendations:
+            firsts = _join([r.title[0].lower() + r.title[1:] for r in a.recommendations[:2]])
+            parts.append(f"{country} is best placed if it moves early to {firsts}.")
+            c2 += [Citation(kb=r.play) for r in a.recommendations[:2]]
+        paras.append(_assess(" ".join(parts), c2))
+    return Section(id="conclusion", title="Conclusion", paragraphs=tuple(paras))
+
+
+def compose(kb: KnowledgeBase, a: Analysis) -> tuple[Section, ...]:
+    """The required sections of the brief contract, in order."""
+    case = Section(
+        id="case_study",
+        title="Case study",
+        sections=(_background(kb, a), _developments(a), _rationale(kb, a), _pattern(kb, a)),
+    )
+    return (
+        _executive(kb, a),
+        case,
+        _outlook(a),
+        _impact(kb, a),
+        _recommendations(kb, a),
+        _conclusion(kb, a),
+    )
