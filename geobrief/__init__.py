@@ -8,8 +8,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from geobrief.errors import GeobriefError, InputError, KnowledgeBaseError, StoreError, UnknownCountryError  # noqa: E402
-from geobrief.pipeline import brief_from_articles, brief_from_paths, ingest_paths  # noqa: E402
+from geobrief.errors import GeobriefError, InputError, KnowledgeBaseError, StoreError, UnknownCountryError
+from geobrief.pipeline import brief_from_articles, brief_from_paths, ingest_paths
 
 __all__ = [
     "GeobriefError",

@@ -53,15 +53,23 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
-@click.option("--country", "-c", default="SGP", show_default=True, help="Target country (ISO 3166-1 alpha-3 with a profile).")
 @click.option(
-    "--format", "-f", "fmt", type=click.Choice(["markdown", "json"]), default=None,
+    "--country", "-c", default="SGP", show_default=True, help="Target country (ISO 3166-1 alpha-3 with a profile)."
+)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["markdown", "json"]),
+    default=None,
     help="Output format (default: from the -o extension, else markdown).",
-)  # fmt: skip
+)
 @click.option("--output", "-o", default=None, help="Write to this file instead of standard output.")
 @click.option("--db", default=None, help=_DB_HELP)
 @click.option("--no-store", is_flag=True, help="Do not keep the articles in the store.")
-def brief(files: tuple[str, ...], country: str, fmt: str | None, output: str | None, db: str | None, no_store: bool) -> None:
+def brief(
+    files: tuple[str, ...], country: str, fmt: str | None, output: str | None, db: str | None, no_store: bool
+) -> None:
     """Write a brief on one or more articles for a target country.
 
     FILE is an article in the text format (TITLE/SOURCE/URL/DATE header lines,
@@ -119,7 +127,16 @@ def kb_check() -> None:
     base, problems = check()
     counts = ", ".join(
         f"{len(getattr(base, k))} {k.replace('_', ' ')}"
-        for k in ("actors", "sources", "profiles", "impact_rules", "outlook_rules", "plays", "interests", "relationships")
+        for k in (
+            "actors",
+            "sources",
+            "profiles",
+            "impact_rules",
+            "outlook_rules",
+            "plays",
+            "interests",
+            "relationships",
+        )
     )
     if problems:
         for p in problems:
@@ -148,10 +165,17 @@ def kb_show(code: str) -> None:
     key = code.upper()
     actor = base.actors.get(key) or base.actors.get(code)
     if actor is None:
-        raise InputError(code, "no such actor in the knowledge base", "give an ISO3 code or an organisation id, e.g. SGP, PRK, ASEAN")
+        raise InputError(
+            code, "no such actor in the knowledge base", "give an ISO3 code or an organisation id, e.g. SGP, PRK, ASEAN"
+        )
     click.echo(f"{actor.id}  {actor.name}  ({actor.kind}, {actor.region or 'no region'})")
-    for label, values in (("aliases", actor.aliases), ("capitals", actor.capitals), ("demonyms", actor.demonyms),
-                          ("memberships", actor.memberships), ("attributes", actor.attributes)):  # fmt: skip
+    for label, values in (
+        ("aliases", actor.aliases),
+        ("capitals", actor.capitals),
+        ("demonyms", actor.demonyms),
+        ("memberships", actor.memberships),
+        ("attributes", actor.attributes),
+    ):
         if values:
             click.echo(f"  {label}: {', '.join(values)}")
     for leader in actor.leaders:
@@ -183,7 +207,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
+    except Exception as exc:
         if os.environ.get("GEOBRIEF_DEBUG"):
             raise
         click.echo(

@@ -39,9 +39,7 @@ class UnknownCountryError(GeobriefError):
     def __init__(self, code: str, known: dict[str, str]) -> None:
         self.code = code
         listing = ", ".join(f"{k} ({v})" for k, v in sorted(known.items()))
-        super().__init__(
-            f"unknown country {code!r}: profiles exist for {listing} — see `geobrief kb countries`"
-        )
+        super().__init__(f"unknown country {code!r}: profiles exist for {listing} — see `geobrief kb countries`")
 
 
 class KnowledgeBaseError(GeobriefError):

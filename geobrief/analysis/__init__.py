@@ -31,10 +31,24 @@ QUADS = {
 QUAD_OF = {t: q for q, ts in QUADS.items() for t in ts}
 # how much an event type matters for the summary; material conflict and aid lead
 TYPE_WEIGHT = {
-    "ASSAULT": 1.0, "COERCE": 0.9, "MOBILIZE": 0.85, "AID": 0.85, "SANCTION": 0.8, "THREATEN": 0.7,
-    "COOPERATE": 0.65, "AGREE": 0.6, "RETREAT": 0.6, "REJECT": 0.55, "ACCUSE": 0.5, "PROTEST": 0.5,
-    "REQUEST": 0.4, "CONCEDE": 0.45, "SUPPORT": 0.35, "CONSULT": 0.3,
-}  # fmt: skip
+    "ASSAULT": 1.0,
+    "COERCE": 0.9,
+    "MOBILIZE": 0.85,
+    "AID": 0.85,
+    "SANCTION": 0.8,
+    "THREATEN": 0.7,
+    "COOPERATE": 0.65,
+    "AGREE": 0.6,
+    "RETREAT": 0.6,
+    "REJECT": 0.55,
+    "ACCUSE": 0.5,
+    "PROTEST": 0.5,
+    "REQUEST": 0.4,
+    "CONCEDE": 0.45,
+    "SUPPORT": 0.35,
+    "CONSULT": 0.3,
+}
+
 
 @dataclass(frozen=True, kw_only=True)
 class KeyDevelopment:
@@ -47,10 +61,12 @@ class KeyDevelopment:
     def lead(self) -> Event:
         return self.events[0]
 
+
 @dataclass(frozen=True, kw_only=True)
 class Rationale:
     actor: str
     interests: tuple[tuple[Interest, tuple[Event, ...]], ...]
+
 
 @dataclass(frozen=True, kw_only=True)
 class Analysis:
@@ -68,18 +84,20 @@ class Analysis:
     periods: dict[str, str]
     recommendations: tuple[Recommendation, ...]
 
+
 def _focal(kb: KnowledgeBase, events: list[Event], target: str) -> list[str]:
-    score: Counter[str] = Counter()
+    score: dict[str, float] = {}
     for e in events:
         w = TYPE_WEIGHT.get(e.type, 0.3)
         for c in e.actors:
-            score[c] += w
+            score[c] = score.get(c, 0.0) + w
         for c in e.recipients:
-            score[c] += 0.6 * w
+            score[c] = score.get(c, 0.0) + 0.6 * w
     ranked = [c for c, _ in sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))]
     states = [c for c in ranked if c != target and kb.actors.get(c) and kb.actors[c].kind != "organisation"]
     others = [c for c in ranked if c != target and c not in states]
     return (states or others)[:3]
+
 
 def _developments(kb: KnowledgeBase, profile: Profile, events: list[Event]) -> list[KeyDevelopment]:
     groups: dict[tuple[str, tuple[str, ...], tuple[str, ...]], list[Event]] = {}
@@ -92,6 +110,7 @@ def _developments(kb: KnowledgeBase, profile: Profile, events: list[Event]) -> l
         out.append(KeyDevelopment(events=tuple(evs), weight=round(w, 4)))
     out.sort(key=lambda d: (-d.weight, d.lead.evidence.source, d.lead.evidence.start))
     return out
+
 
 def _rationale(kb: KnowledgeBase, focal: list[str], events: list[Event]) -> list[Rationale]:
     out = []
@@ -115,6 +134,7 @@ def _rationale(kb: KnowledgeBase, focal: list[str], events: list[Event]) -> list
         out.append(Rationale(actor=actor, interests=tuple(found[:4])))
     return out
 
+
 def analyse(
     kb: KnowledgeBase,
     profile: Profile,
@@ -127,9 +147,10 @@ def analyse(
     focal = _focal(kb, events, profile.country)
     involved = {c for e in events for c in (*e.actors, *e.recipients)}
     rels = [
-        r for r in kb.relationships.values()
+        r
+        for r in kb.relationships.values()
         if (r.actors[0] in focal and r.actors[1] in involved) or (r.actors[1] in focal and r.actors[0] in involved)
-    ]  # fmt: skip
+    ]
     rels.sort(key=lambda r: (-(r.actors[0] in focal) - (r.actors[1] in focal), r.id))
     quads = {q: sum(1 for e in events if QUAD_OF.get(e.type) == q) for q in QUADS}
     ctx = Counter(c for e in events for c in e.contexts)
@@ -151,4 +172,3 @@ def analyse(
         periods=periods(base_year),
         recommendations=tuple(recommend(kb, profile, impacts)),
     )
-

@@ -1,8 +1,13 @@
 """Impact per channel: impact rules times the target's exposure.
 
-For each channel, ``score = weight(target, channel) x (1 - prod(1 - effect.weight x salience(event)))``
-over every (event, rule effect) pair that reaches it. More events or more
-severe ones can only raise a score. Each contribution is kept as a path:
+For each rule effect that reaches a channel, its strength is
+``1 - (1 - s1)(1 - s2 / 2)`` where s1 >= s2 are the two strongest
+``effect.weight x salience(event)`` among the events it matches (repeated
+reports of one development add little). A channel combines its rule effects
+as ``1 - prod(1 - strength)`` and scales by the target's exposure:
+``score = combined x (FLOOR + (1 - FLOOR) x weight(target, channel))``, so what
+the development does sets the level and the target's exposure modulates it.
+More events or more severe ones can only raise a score. Each contribution is kept as a path:
 event -> rule mechanism -> exposure -> target.
 """
 
@@ -18,6 +23,7 @@ from geobrief.model import Citation, Event, Impact
 __all__ = ["Contribution", "score_impacts"]
 
 MIN_SCORE = 0.02  # below this a channel is not reported
+EXPOSURE_FLOOR = 0.4  # share of a score that does not depend on the target's exposure
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,18 +50,29 @@ def score_impacts(kb: KnowledgeBase, profile: Profile, events: list[Event]) -> l
                 continue
             for eff in rule.effects:
                 by_channel.setdefault(eff.channel, []).append(
-                    Contribution(event=event, rule=rule.id, weight=eff.weight, salience=sal[event.id],
-                                 mechanism=eff.mechanism, kind=eff.kind)  # fmt: skip
+                    Contribution(
+                        event=event,
+                        rule=rule.id,
+                        weight=eff.weight,
+                        salience=sal[event.id],
+                        mechanism=eff.mechanism,
+                        kind=eff.kind,
+                    )
                 )
     weights = {w.channel: w for w in profile.weights}
     impacts: list[Impact] = []
     for channel, contribs in by_channel.items():
-        remain = 1.0
+        per_rule: dict[tuple[str, str], list[float]] = {}
         for c in contribs:
-            remain *= 1.0 - c.strength
+            per_rule.setdefault((c.rule, c.mechanism), []).append(c.strength)
+        remain = 1.0
+        for strengths in per_rule.values():
+            strengths.sort(reverse=True)
+            second = strengths[1] if len(strengths) > 1 else 0.0
+            remain *= (1.0 - strengths[0]) * (1.0 - second / 2)
         w = weights.get(channel)
         exposure = w.weight if w else 0.0
-        score = round(exposure * (1.0 - remain), 3)
+        score = round((1.0 - remain) * (EXPOSURE_FLOOR + (1 - EXPOSURE_FLOOR) * exposure), 3)
         if score < MIN_SCORE:
             continue
         contribs.sort(key=lambda c: (-c.strength, c.rule, c.event.id))

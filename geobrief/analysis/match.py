@@ -26,7 +26,7 @@ def attributes(kb: KnowledgeBase, code: str, role: str = "") -> set[str]:
     out = set(actor.attributes) if actor else set()
     if actor:
         out.add(actor.kind)
-    if role in ("REB", "INS", "MIL_NS", "TER") :
+    if role in ("REB", "INS", "MIL_NS", "TER"):
         out.add("armed_group")
     return out
 

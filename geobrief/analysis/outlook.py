@@ -18,7 +18,7 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 def names(kb: KnowledgeBase, codes: list[str] | tuple[str, ...]) -> str:
-    """"North Korea", "North Korea and Russia", "A, B and C"."""
+    """ "North Korea", "North Korea and Russia", "A, B and C"."""
     ns = list(dict.fromkeys(kb.name(c) for c in codes))
     if not ns:
         return ""
@@ -68,8 +68,15 @@ def outlook(kb: KnowledgeBase, profile: Profile, events: list[Event]) -> dict[st
         rivals = [r for c in focal for r in kb.rivals(c) if r not in focal]
         responses = []
         for resp in rule.responses:
-            filled = _fill(resp, {"allies": names(kb, allies[:3]), "rivals": names(kb, rivals[:3]),
-                                  "actors": names(kb, lead.actors), "recipients": names(kb, lead.recipients)})  # fmt: skip
+            filled = _fill(
+                resp,
+                {
+                    "allies": names(kb, allies[:3]),
+                    "rivals": names(kb, rivals[:3]),
+                    "actors": names(kb, lead.actors),
+                    "recipients": names(kb, lead.recipients),
+                },
+            )
             if filled:
                 responses.append(filled)
         cites = [Citation(source=e.evidence.source, start=e.evidence.start, end=e.evidence.end) for e in hits[:2]]
@@ -112,8 +119,9 @@ def recommend(kb: KnowledgeBase, profile: Profile, impacts: list[Impact]) -> lis
         covered |= set(chans)
         titles.add(play.title.lower())
         out.append(
-            Recommendation(title=play.title, text=play.text, channels=chans, priority=len(out) + 1,
-                           play=pid, score=round(value, 3))  # fmt: skip
+            Recommendation(
+                title=play.title, text=play.text, channels=chans, priority=len(out) + 1, play=pid, score=round(value, 3)
+            )
         )
         if len(out) >= MAX_RECOMMENDATIONS:
             break

@@ -22,9 +22,20 @@ _DAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 _PATTERNS = [
     ("dmy", re.compile(r"\b(?P<day>\d{1,2})\s+" + _MON + r"(?:\s+(?P<year>\d{4}))?\b")),
     ("mdy", re.compile(r"\b" + _MON + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?\b")),
-    ("my", re.compile(r"\b(?:in|since|until|by|from|of|during|early|mid|late|mid-)[\s-]+" + _MON + r"(?:\s+(?P<year>\d{4}))?\b")),
+    (
+        "my",
+        re.compile(
+            r"\b(?:in|since|until|by|from|of|during|early|mid|late|mid-)[\s-]+" + _MON + r"(?:\s+(?P<year>\d{4}))?\b"
+        ),
+    ),
     ("weekday", re.compile(r"\b(?:on|last|this)\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
-    ("rel", re.compile(r"\b(?P<rel>today|yesterday|last week|this week|earlier this month|this month|last month|earlier this year|this year|last year)\b", re.I)),
+    (
+        "rel",
+        re.compile(
+            r"\b(?P<rel>today|yesterday|last week|this week|earlier this month|this month|last month|earlier this year|this year|last year)\b",
+            re.I,
+        ),
+    ),
     ("year", re.compile(r"\b(?:in|since|by|until|during|of|early|late|mid-)\s+(?P<year>(?:19|20)\d{2})\b")),
 ]
 
@@ -81,7 +92,9 @@ def resolve(kind: str, m: re.Match[str], published: str | None) -> str | None:
     if rel == "yesterday":
         return (pub - timedelta(days=1)).isoformat()
     if rel == "last week":
-        return f"{py:04d}-{pm:02d}" if (pub - timedelta(days=7)).month == pm else (pub - timedelta(days=7)).isoformat()[:7]
+        return (
+            f"{py:04d}-{pm:02d}" if (pub - timedelta(days=7)).month == pm else (pub - timedelta(days=7)).isoformat()[:7]
+        )
     return pub.isoformat()
 
 

@@ -28,7 +28,9 @@ __all__ = ["Lexicon", "RawEvent", "find_events", "lexicon"]
 
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|be|get|got)\s+(?:\w+ly\s+)?$", re.I)
 _BY_AFTER = re.compile(r"\s+by\s+(?:the\s+)?", re.I)
-_RECIPIENT_CUE = re.compile(r"\b(?:to support|in support of|for|against|on behalf of|with|to|on|at|toward|towards|into)\s+(?:the\s+)?$", re.I)
+_RECIPIENT_CUE = re.compile(
+    r"\b(?:to support|in support of|for|against|on behalf of|with|to|on|at|toward|towards|into)\s+(?:the\s+)?$", re.I
+)
 _PREP_BEFORE = re.compile(
     r"\b(?:of|in|on|by|from|to|against|with|for|at|about|into|over|toward|towards|between|among|near|across)\s+(?:the\s+)?$",
     re.I,
@@ -168,10 +170,11 @@ def find_events(sentence: Sentence, mentions: list[Mention], lex: Lexicon) -> li
                         recips_m.append(m)
                     else:
                         break
-            for m in after:
-                if _RECIPIENT_CUE.search(text[max(0, m.start - base - 25) : m.start - base]) and m not in recips_m:
-                    if not recips_m:
-                        recips_m = [m]
+            if not recips_m:  # "sent troops, shells and missiles to support Russia"
+                later = [m for m in mentions if t1 <= m.start - base <= min(c1, t1 + 150)]
+                recips_m = [
+                    m for m in later if _RECIPIENT_CUE.search(text[max(0, m.start - base - 25) : m.start - base])
+                ][:1]
         actors = tuple(dict.fromkeys(m.actor for m in actors_m))
         recipients = tuple(dict.fromkeys(m.actor for m in recips_m if m.actor not in actors))
         if not actors and not recipients:

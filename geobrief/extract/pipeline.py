@@ -104,11 +104,7 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
         dates = find_dates(sent.text, article.published)
         for n, ev in enumerate(raw):
             # a quantity belongs to the nearest event trigger in the sentence
-            mine = tuple(
-                q
-                for q in quantities
-                if min(raw, key=lambda r: abs(r.trigger_start - q.start)) is ev
-            )
+            mine = tuple(q for q in quantities if min(raw, key=lambda r: abs(r.trigger_start - q.start)) is ev)
             date = dates[0][2] if dates else None
             roles = {m.actor: m.role or "" for m in reversed(found)}
             eid = hashlib.sha256(f"{article.id}:{sent.start}:{n}:{ev.type}".encode()).hexdigest()[:12]

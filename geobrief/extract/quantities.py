@@ -14,12 +14,41 @@ from geobrief.model import Quantity
 __all__ = ["find_quantities", "parse_number"]
 
 _WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a dozen": 12, "dozens": 24,
-    "hundreds": 200, "thousands": 2000, "a hundred": 100, "a thousand": 1000,
-}  # fmt: skip
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "a dozen": 12,
+    "dozens": 24,
+    "hundreds": 200,
+    "thousands": 2000,
+    "a hundred": 100,
+    "a thousand": 1000,
+}
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "m": 1e6, "tn": 1e12, "k": 1e3}
 _QUALIFIERS = [
     ("at_least", r"at least|more than|over|upwards of|no fewer than|in excess of|exceeding|some"),
@@ -36,9 +65,12 @@ _NUM = re.compile(
     re.IGNORECASE,
 )
 _UNITS: list[tuple[str, re.Pattern[str]]] = [
-    ("troops", re.compile(r"^\s*(?:[\w-]+\s){0,2}?(troops|soldiers|personnel|servicemen|service members|fighters)\b", re.I)),
     ("killed", re.compile(r"^\s*(?:[\w-]+\s){0,3}?(killed|dead|deaths|died|fatalities|lives lost)\b", re.I)),
     ("injured", re.compile(r"^\s*(?:[\w-]+\s){0,3}?(injured|wounded|injuries|casualties)\b", re.I)),
+    (
+        "troops",
+        re.compile(r"^\s*(?:[\w-]+\s){0,2}?(troops|soldiers|personnel|servicemen|service members|fighters)\b", re.I),
+    ),
     ("duration_days", re.compile(r"^\s*(days?|weeks?|months?|years?)\b", re.I)),
 ]
 _DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
@@ -79,7 +111,7 @@ def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
             continue
         if rest == "" and re.match(r"^-[A-Za-z]", after) and not cur:
             continue  # "15-member", "Hwasong-17" style compounds are not quantities
-        if m.start() > 0 and text[m.start() - 1] in ":/-" or re.match(r"^[:/]\d", text[m.end() : m.end() + 2]):
+        if (m.start() > 0 and text[m.start() - 1] in ":/-") or re.match(r"^[:/]\d", text[m.end() : m.end() + 2]):
             continue  # times, ratios, resolution numbers
         if scale and scale.lower() in ("m", "k") and not cur:
             continue

@@ -42,7 +42,7 @@ def normalise_date(value: str) -> str | None:
     m = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", value)
     if m:
         y, mo, d = m.groups()
-        if mo and not 1 <= int(mo) <= 12 or d and not 1 <= int(d) <= 31:
+        if (mo and not 1 <= int(mo) <= 12) or (d and not 1 <= int(d) <= 31):
             return None
         return y + (f"-{int(mo):02d}" if mo else "") + (f"-{int(d):02d}" if d else "")
     from dateutil import parser

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = [
+    "TYPES",
     "Actor",
     "ChannelDef",
     "ContextDef",
@@ -28,18 +29,45 @@ __all__ = [
     "Profile",
     "Relationship",
     "SourceRef",
-    "TYPES",
     "Weight",
 ]
 
-TYPES = (
-    "AGREE CONSULT SUPPORT CONCEDE COOPERATE AID RETREAT REQUEST REJECT ACCUSE "
-    "THREATEN PROTEST SANCTION MOBILIZE COERCE ASSAULT"
-).split()
+TYPES = [
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "REJECT",
+    "ACCUSE",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
+]
 EventType = Literal[
-    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
-    "REJECT", "ACCUSE", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
-]  # fmt: skip
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "REJECT",
+    "ACCUSE",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
+]
 Horizon = Literal["short", "medium", "long"]
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 

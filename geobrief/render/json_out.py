@@ -39,44 +39,86 @@ def brief_to_dict(b: Brief) -> dict[str, Any]:
         "title": b.title,
         "generated_at": b.generated_at,
         "sources": [
-            {"id": a.id, "title": a.title, "url": a.url, "published": a.published, "source": a.source,
-             "license": a.license, "text": a.body}
+            {
+                "id": a.id,
+                "title": a.title,
+                "url": a.url,
+                "published": a.published,
+                "source": a.source,
+                "license": a.license,
+                "text": a.body,
+            }
             for a in b.sources
-        ],  # fmt: skip
+        ],
         "events": [
             {
-                "id": e.id, "type": e.type, "mode": e.mode, "actors": list(e.actors), "recipients": list(e.recipients),
-                "actor_roles": list(e.actor_roles), "recipient_roles": list(e.recipient_roles), "date": e.date,
-                "quantities": [{"kind": q.kind, "value": q.value, "qualifier": q.qualifier, "text": q.text}
-                               for q in e.quantities],
-                "status": e.status, "contexts": list(e.contexts), "places": list(e.places), "trigger": e.trigger,
-                "evidence": {"source": e.evidence.source, "start": e.evidence.start, "end": e.evidence.end,
-                             "text": e.evidence.text},
+                "id": e.id,
+                "type": e.type,
+                "mode": e.mode,
+                "actors": list(e.actors),
+                "recipients": list(e.recipients),
+                "actor_roles": list(e.actor_roles),
+                "recipient_roles": list(e.recipient_roles),
+                "date": e.date,
+                "quantities": [
+                    {"kind": q.kind, "value": q.value, "qualifier": q.qualifier, "text": q.text} for q in e.quantities
+                ],
+                "status": e.status,
+                "contexts": list(e.contexts),
+                "places": list(e.places),
+                "trigger": e.trigger,
+                "evidence": {
+                    "source": e.evidence.source,
+                    "start": e.evidence.start,
+                    "end": e.evidence.end,
+                    "text": e.evidence.text,
+                },
             }
             for e in b.events
-        ],  # fmt: skip
+        ],
         "impacts": [
-            {"channel": i.channel, "category": i.category, "score": i.score, "kind": i.kind, "summary": i.summary,
-             "citations": _cites(i.citations), "paths": list(i.paths), "rules": list(i.rules), "events": list(i.events)}
+            {
+                "channel": i.channel,
+                "category": i.category,
+                "score": i.score,
+                "kind": i.kind,
+                "summary": i.summary,
+                "citations": _cites(i.citations),
+                "paths": list(i.paths),
+                "rules": list(i.rules),
+                "events": list(i.events),
+            }
             for i in b.impacts
-        ],  # fmt: skip
+        ],
         "outlook": [
             {
                 "horizon": h,
                 "period": period,
                 "developments": [
-                    {"text": d.text, "likelihood": d.likelihood, "signposts": list(d.signposts),
-                     "responses": list(d.responses), "rule": d.rule, "citations": _cites(d.citations)}
+                    {
+                        "text": d.text,
+                        "likelihood": d.likelihood,
+                        "signposts": list(d.signposts),
+                        "responses": list(d.responses),
+                        "rule": d.rule,
+                        "citations": _cites(d.citations),
+                    }
                     for d in devs
-                ],  # fmt: skip
+                ],
             }
             for h, (period, devs) in b.outlook.items()
         ],
         "recommendations": [
-            {"title": r.title, "text": r.text, "channels": list(r.channels), "priority": r.priority,
-             "play": r.play, "score": r.score}
+            {
+                "title": r.title,
+                "text": r.text,
+                "channels": list(r.channels),
+                "priority": r.priority,
+                "play": r.play,
+                "score": r.score,
+            }
             for r in b.recommendations
-        ],  # fmt: skip
+        ],
         "sections": [_section(s) for s in b.sections],
         "manifest": b.manifest,
     }

@@ -22,7 +22,8 @@ _LABEL = {"context": "Context", "assessment": "Assessment"}
 
 def _escape(text: str) -> str:
     """Keep article text from being read as Markdown or HTML markup."""
-    text = re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = re.sub(r"([\\`*_\[\]#|])", r"\\\1", text)
     return re.sub(r"^(\s*)([-+]|\d+\.)(\s)", r"\1\\\2\3", text)
 
 
@@ -81,9 +82,10 @@ class _Notes:
             where = art.title or art.path or sid
             meta = ", ".join(x for x in (art.source, art.published) if x)
             out.append(
-                f"[{n}] “{_escape(quote)}” — {_escape(where)}" + (f" ({_escape(meta)})" if meta else "")
+                f"[{n}] “{_escape(quote)}” — {_escape(where)}"
+                + (f" ({_escape(meta)})" if meta else "")
                 + f", characters {start}-{end}."
-            )  # fmt: skip
+            )
         return out
 
 
@@ -106,7 +108,9 @@ def render_markdown(brief: Brief, kb: KnowledgeBase) -> str:
     notes = _Notes(brief, kb)
     out = [f"# {_escape(brief.title)}", ""]
     srcs = "; ".join(_escape(a.title or a.path or a.id) for a in brief.sources)
-    out.append(f"*Brief for {kb.name(brief.country)} ({brief.country}) · generated {brief.generated_at} · sources: {srcs}*")
+    out.append(
+        f"*Brief for {kb.name(brief.country)} ({brief.country}) · generated {brief.generated_at} · sources: {srcs}*"
+    )
     out.append("")
     out.append(
         "*Quoted paragraphs are facts from the sources; “Context” comes from the knowledge base; "

@@ -146,11 +146,18 @@ class Store:
                     conn.execute(
                         insert(mentions),
                         [
-                            {"article_id": art.id, "actor": m.actor, "entity": m.entity, "start": m.start,
-                             "end": m.end, "how": m.how, "role": m.role}
+                            {
+                                "article_id": art.id,
+                                "actor": m.actor,
+                                "entity": m.entity,
+                                "start": m.start,
+                                "end": m.end,
+                                "how": m.how,
+                                "role": m.role,
+                            }
                             for m in ex.mentions
                         ],
-                    )  # fmt: skip
+                    )
                 if ex.events:
                     conn.execute(insert(events), [_event_row(art.id, e) for e in ex.events])
                     conn.execute(
@@ -172,9 +179,14 @@ class Store:
         if row is None:
             return None
         return Article(
-            id=row["id"], body=row["body"], title=row["title"], source=row["source"], url=row["url"],
-            published=row["published"], license=row["license"],
-        )  # fmt: skip
+            id=row["id"],
+            body=row["body"],
+            title=row["title"],
+            source=row["source"],
+            url=row["url"],
+            published=row["published"],
+            license=row["license"],
+        )
 
     def events_for(self, actors_: Iterable[str], since: str | None = None) -> list[Event]:
         """Stored events in which any of ``actors_`` takes part, oldest first."""
@@ -211,23 +223,40 @@ def _event_row(article_id: str, e: Event) -> dict[str, object]:
         "text": e.evidence.text,
     }
     return {
-        "id": e.id, "article_id": article_id, "type": e.type, "mode": e.mode, "actors": json.dumps(list(e.actors)),
-        "recipients": json.dumps(list(e.recipients)), "date": e.date, "status": e.status,
-        "start": e.evidence.start, "end": e.evidence.end, "confidence": None, "payload": json.dumps(payload),
-    }  # fmt: skip
+        "id": e.id,
+        "article_id": article_id,
+        "type": e.type,
+        "mode": e.mode,
+        "actors": json.dumps(list(e.actors)),
+        "recipients": json.dumps(list(e.recipients)),
+        "date": e.date,
+        "status": e.status,
+        "start": e.evidence.start,
+        "end": e.evidence.end,
+        "confidence": None,
+        "payload": json.dumps(payload),
+    }
 
 
 def _event_from_row(r: object) -> Event:
     row = dict(r)  # type: ignore[call-overload]
     p = json.loads(row["payload"])
     return Event(
-        id=row["id"], type=row["type"], mode=row["mode"], actors=tuple(json.loads(row["actors"])),
-        recipients=tuple(json.loads(row["recipients"])), actor_roles=tuple(p["actor_roles"]),
-        recipient_roles=tuple(p["recipient_roles"]), date=row["date"],
-        quantities=tuple(Quantity(**q) for q in p["quantities"]), status=row["status"],
-        contexts=tuple(p["contexts"]), places=tuple(p["places"]), trigger=p["trigger"],
+        id=row["id"],
+        type=row["type"],
+        mode=row["mode"],
+        actors=tuple(json.loads(row["actors"])),
+        recipients=tuple(json.loads(row["recipients"])),
+        actor_roles=tuple(p["actor_roles"]),
+        recipient_roles=tuple(p["recipient_roles"]),
+        date=row["date"],
+        quantities=tuple(Quantity(**q) for q in p["quantities"]),
+        status=row["status"],
+        contexts=tuple(p["contexts"]),
+        places=tuple(p["places"]),
+        trigger=p["trigger"],
         evidence=Evidence(source=row["article_id"], start=row["start"], end=row["end"], text=p["text"]),
-    )  # fmt: skip
+    )
 
 
 def open_store(target: str | None = None) -> Store:

@@ -36,12 +36,23 @@ _CATEGORY_SECTIONS = (
     ("opportunities", "opportunity", "Opportunities amid the challenges"),
 )
 _TYPE_WORDS = {
-    "AGREE": "agreements", "CONSULT": "consultations", "SUPPORT": "statements of support",
-    "CONCEDE": "concessions", "COOPERATE": "joint actions", "AID": "transfers of aid or military help",
-    "RETREAT": "withdrawals or releases", "REQUEST": "demands", "REJECT": "refusals", "ACCUSE": "accusations",
-    "THREATEN": "threats", "PROTEST": "protests", "SANCTION": "sanctions and restrictions",
-    "MOBILIZE": "mobilisations and weapons tests", "COERCE": "coercive acts", "ASSAULT": "armed attacks",
-}  # fmt: skip
+    "AGREE": "agreements",
+    "CONSULT": "consultations",
+    "SUPPORT": "statements of support",
+    "CONCEDE": "concessions",
+    "COOPERATE": "joint actions",
+    "AID": "transfers of aid or military help",
+    "RETREAT": "withdrawals or releases",
+    "REQUEST": "demands",
+    "REJECT": "refusals",
+    "ACCUSE": "accusations",
+    "THREATEN": "threats",
+    "PROTEST": "protests",
+    "SANCTION": "sanctions and restrictions",
+    "MOBILIZE": "mobilisations and weapons tests",
+    "COERCE": "coercive acts",
+    "ASSAULT": "armed attacks",
+}
 
 
 def _span(e: Event) -> Citation:
@@ -124,9 +135,11 @@ def _executive(kb: KnowledgeBase, a: Analysis) -> Section:
     )
     cites: list[Citation] = list(_spans(lead))
     if top:
-        text += f" For {country}, they weigh most on " + _join(
-            [f"{_channel(kb, i.channel)} (score {i.score:.2f})" for i in top]
-        ) + "."
+        text += (
+            f" For {country}, they weigh most on "
+            + _join([f"{_channel(kb, i.channel)} (score {i.score:.2f})" for i in top])
+            + "."
+        )
         for i in top:
             cites += [c for c in i.citations if c.kb][:1]
     paras.append(_assess(text, cites))
@@ -171,7 +184,9 @@ def _background(kb: KnowledgeBase, a: Analysis) -> Section:
             paras.append(_ctx(place.note, pid))
     if not paras:
         paras.append(
-            _assess("The knowledge base holds no background entry on the actors of these sources.", _spans(a.events[:1]))
+            _assess(
+                "The knowledge base holds no background entry on the actors of these sources.", _spans(a.events[:1])
+            )
         )
     return Section(id="background", title="Background", paragraphs=tuple(paras))
 
@@ -179,7 +194,8 @@ def _background(kb: KnowledgeBase, a: Analysis) -> Section:
 def _developments(a: Analysis) -> Section:
     paras = []
     devs: list[KeyDevelopment] = sorted(
-        a.developments[:MAX_DEVELOPMENTS], key=lambda d: (d.lead.date or "9999", d.lead.evidence.source, d.lead.evidence.start)
+        a.developments[:MAX_DEVELOPMENTS],
+        key=lambda d: (d.lead.date or "9999", d.lead.evidence.source, d.lead.evidence.start),
     )
     used: set[tuple[str, int]] = set()
     for d in devs:
@@ -220,7 +236,9 @@ def _rationale(kb: KnowledgeBase, a: Analysis) -> Section:
         cites = list(_spans(events, 2)) + [Citation(kb=i.id) for i, _ in r.interests]
         paras.append(_assess(text, cites))
     if not paras:
-        paras.append(_assess("The sources name no actor whose motives the knowledge base can explain.", _spans(a.events[:1])))
+        paras.append(
+            _assess("The sources name no actor whose motives the knowledge base can explain.", _spans(a.events[:1]))
+        )
     return Section(id="strategic_rationale", title="Strategic rationale", paragraphs=tuple(paras))
 
 
@@ -258,8 +276,11 @@ def _pattern(kb: KnowledgeBase, a: Analysis) -> Section:
 
 def _outlook(a: Analysis) -> Section:
     subs = []
-    for h, sid, label in (("short", "short_term", "Short term"), ("medium", "medium_term", "Medium term"),
-                          ("long", "long_term", "Long term")):  # fmt: skip
+    for h, sid, label in (
+        ("short", "short_term", "Short term"),
+        ("medium", "medium_term", "Medium term"),
+        ("long", "long_term", "Long term"),
+    ):
         paras = []
         for d in a.outlook.get(h, []):
             text = f"{d.text} Likelihood: {d.likelihood:.0%}. Signposts: " + "; ".join(d.signposts) + "."
@@ -319,7 +340,9 @@ def _recommendations(kb: KnowledgeBase, a: Analysis) -> Section:
         paras.append(_assess(text, [Citation(kb=r.play)]))
     if not paras:
         paras.append(
-            _assess(f"No impact on {country} was found, so the playbook offers no recommendation.", _spans(a.events[:1]))
+            _assess(
+                f"No impact on {country} was found, so the playbook offers no recommendation.", _spans(a.events[:1])
+            )
         )
     return Section(id="recommendations", title=f"Policy recommendations for {country}", paragraphs=tuple(paras))
 

@@ -1,0 +1,150 @@
+"""Extraction on small texts written for the test: sentences, actors, events, quantities, dates."""
+
+from __future__ import annotations
+
+import pytest
+
+from geobrief.extract import extract
+from geobrief.extract.dates import find_dates
+from geobrief.extract.gazetteer import gazetteer
+from geobrief.extract.quantities import find_quantities
+from geobrief.extract.sentences import MAX_CHARS, split_sentences
+from geobrief.ingest import article_from_text
+from geobrief.kb.loader import KnowledgeBase
+
+
+def _events(
+    kb: KnowledgeBase, body: str, date: str = "2025-04-30"
+) -> list[tuple[str, tuple[str, ...], tuple[str, ...], str]]:
+    art = article_from_text(f"DATE: {date}\n\n{body}")
+    return [(e.type, e.actors, e.recipients, e.status) for e in extract(art, kb).events]
+
+
+def test_sentences_keep_offsets_and_skip_abbreviations() -> None:
+    body = "The U.S. Navy said on Monday it rescued the crew. Gen. Smith met Mr. Lee at 10 a.m. in Seoul.\nA new line"
+    sents = split_sentences(body)
+    assert [s.text for s in sents] == [
+        "The U.S. Navy said on Monday it rescued the crew.",
+        "Gen. Smith met Mr. Lee at 10 a.m. in Seoul.",
+        "A new line",
+    ]
+    assert all(body[s.start : s.end] == s.text for s in sents)
+
+
+def test_a_sentence_without_punctuation_is_cut_to_a_bounded_length() -> None:
+    body = "word " * 5000
+    sents = split_sentences(body)
+    assert all(len(s.text) <= MAX_CHARS for s in sents)
+    assert all(body[s.start : s.end] == s.text for s in sents)
+
+
+@pytest.mark.parametrize(
+    ("text", "actor", "how"),
+    [
+        ("Pyongyang fired a missile.", "PRK", "capital"),
+        ("North Korean troops crossed.", "PRK", "demonym"),
+        ("the Democratic People’s Republic of Korea said", "PRK", "alias"),
+        ("The Kremlin said", "RUS", "capital"),
+        ("Houthi rebels attacked", "YEM", "group"),
+        ("the Security Council met", "UNSC", "organisation"),
+        ("ASEAN ministers met", "ASEAN", "organisation"),
+    ],
+)
+def test_gazetteer(kb: KnowledgeBase, text: str, actor: str, how: str) -> None:
+    found = gazetteer(kb).find(text)
+    assert found and found[0].actor == actor and found[0].how == how
+
+
+def test_roles_from_nouns(kb: KnowledgeBase) -> None:
+    m = gazetteer(kb).find("North Korean troops and the Chinese government")
+    assert [(x.actor, x.role) for x in m] == [("PRK", "MIL"), ("CHN", "GOV")]
+    assert gazetteer(kb).find("Houthi fighters")[0].role == "REB"
+
+
+def test_leaders_resolve_by_the_article_date(kb: KnowledgeBase) -> None:
+    assert gazetteer(kb).find("Putin said", date="2024-01-01")[0].actor == "RUS"
+
+
+def test_active_passive_and_by_agent(kb: KnowledgeBase) -> None:
+    assert ("ASSAULT", ("RUS",), ("UKR",), "asserted") in _events(kb, "Russia attacked Ukraine.")
+    passive = _events(kb, "A Japanese tanker was seized by Iran.")
+    assert ("COERCE", ("IRN",), ("JPN",), "asserted") in passive
+    nominal = _events(kb, "The launch by North Korea worried its neighbours.")
+    assert any(t == "MOBILIZE" and a == ("PRK",) for t, a, _, _ in nominal)
+
+
+def test_military_help_to_an_ally_is_aid(kb: KnowledgeBase) -> None:
+    evs = _events(kb, "North Korea sent troops to fight for Russia.")
+    assert any(t == "AID" and a == ("PRK",) and "RUS" in r for t, a, r, _ in evs)
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ("China did not attack Vietnam.", "denied"),
+        ("China could attack Vietnam.", "hypothetical"),
+        ("China will send troops to Myanmar.", "planned"),
+        ("China attacked Vietnam, according to officials.", "reported"),
+        ("China attacked Vietnam.", "asserted"),
+    ],
+)
+def test_status(kb: KnowledgeBase, body: str, status: str) -> None:
+    evs = _events(kb, body)
+    assert evs and evs[0][3] == status
+
+
+def test_supply_chains_are_not_aid(kb: KnowledgeBase) -> None:
+    assert not [e for e in _events(kb, "Japan warned about supply chains in ASEAN.") if e[0] == "AID"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value", "qualifier"),
+    [
+        ("at least nine soldiers were killed", "killed", 9, "at_least"),
+        ("a 120-day deployment", "duration_days", 120, "exact"),
+        ("about 15,000 troops", "troops", 15000, "about"),
+        ("more than 200 killed", "killed", 200, "at_least"),
+        ("US$1.5 billion in aid", "money_usd", 1.5e9, "exact"),
+        ("S$30 million", "money_sgd", 3e7, "exact"),
+        ("about 3%", "percent", 3, "about"),
+        ("15 per cent of global trade", "percent", 15, "exact"),
+        ("for two months", "duration_days", 60, "exact"),
+    ],
+)
+def test_quantities(text: str, kind: str, value: float, qualifier: str) -> None:
+    q = find_quantities(text)
+    assert q and (q[0].kind, q[0].value, q[0].qualifier) == (kind, value, qualifier)
+
+
+@pytest.mark.parametrize(
+    "text", ["in 2023", "on 18 November", "at 10:15 a.m.", "the Hwasong-17", "resolution 2722/2024"]
+)
+def test_years_dates_and_names_are_not_quantities(text: str) -> None:
+    assert all(q.value not in (2023.0, 18.0, 17.0) for q in find_quantities(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "want"),
+    [
+        ("on 19 November 2023", "2024-01", "2023-11-19"),
+        ("on 18 November", "2022-11", "2022-11-18"),
+        ("in April", "2025-12-28", "2025-04"),
+        ("in November", "2025-03-01", "2024-11"),
+        ("on Saturday", "2025-12-28", "2025-12-27"),
+        ("earlier this month", "2025-12-28", "2025-12"),
+        ("in August 2025", "2025-12-28", "2025-08"),
+        ("late December 2023", "2024-01", "2023-12"),
+        ("yesterday", "2024-03-01", "2024-02-29"),
+    ],
+)
+def test_dates_resolve_against_publication(text: str, published: str, want: str) -> None:
+    found = find_dates(text, published)
+    assert found and found[0][2] == want
+
+
+def test_event_dates_and_quantities_attach(kb: KnowledgeBase) -> None:
+    art = article_from_text("DATE: 2025-12-28\n\nNorth Korea said on Saturday that at least nine soldiers were killed.")
+    evs = extract(art, kb).events
+    killed = [q for e in evs for q in e.quantities if q.kind == "killed"]
+    assert killed and killed[0].value == 9 and killed[0].qualifier == "at_least"
+    assert any(e.date == "2025-12-27" for e in evs)
