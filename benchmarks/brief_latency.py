@@ -33,9 +33,7 @@ def main() -> None:
             t0 = time.perf_counter()
             subprocess.run(cmd, check=True, capture_output=True)
             times.append(time.perf_counter() - t0)
-    print(
-        f"{args.runs} runs: min {min(times):.2f} s, median {statistics.median(times):.2f} s, max {max(times):.2f} s"
-    )
+    print(f"{args.runs} runs: min {min(times):.2f} s, median {statistics.median(times):.2f} s, max {max(times):.2f} s")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from geobrief.kb.loader import KnowledgeBase
 from geobrief.kb.schema import Profile
 from geobrief.model import Citation, Development, Event, Impact, Recommendation
 
-__all__ = ["HORIZONS", "names", "outlook", "periods", "recommend"]
+__all__ = ["HORIZONS", "capitalise", "names", "outlook", "periods", "recommend"]
 
 HORIZONS = ("short", "medium", "long")
 PER_HORIZON = 4
@@ -19,7 +19,7 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 def names(kb: KnowledgeBase, codes: list[str] | tuple[str, ...]) -> str:
     """ "North Korea", "North Korea and Russia", "A, B and C"."""
-    ns = list(dict.fromkeys(kb.name(c) for c in codes))
+    ns = list(dict.fromkeys(kb.label(c) for c in codes))
     if not ns:
         return ""
     return ns[0] if len(ns) == 1 else ", ".join(ns[:-1]) + " and " + ns[-1]
@@ -39,7 +39,12 @@ def _fill(template: str, values: dict[str, str]) -> str | None:
     if any(not values.get(k) for k in needed):
         return None
     out = _PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
-    return out[0].upper() + out[1:]
+    return capitalise(out)
+
+
+def capitalise(text: str) -> str:
+    """Upper-case the first letter only ("the United States" -> "The United States")."""
+    return text[:1].upper() + text[1:]
 
 
 def outlook(kb: KnowledgeBase, profile: Profile, events: list[Event]) -> dict[str, list[Development]]:
@@ -63,22 +68,20 @@ def outlook(kb: KnowledgeBase, profile: Profile, events: list[Event]) -> dict[st
         # evidence raises a base likelihood a little: more and firmer events, up to +/-15%
         support = min(1.0, sum(sal[e.id] for e in hits) / 2.0)
         likelihood = round(min(0.95, rule.likelihood * (0.85 + 0.3 * support)), 2)
-        focal = [*lead.actors, *lead.recipients]
-        allies = [a for c in focal for a in kb.allies(c) if a not in focal]
-        rivals = [r for c in focal for r in kb.rivals(c) if r not in focal]
-        responses = []
-        for resp in rule.responses:
-            filled = _fill(
-                resp,
-                {
-                    "allies": names(kb, allies[:3]),
-                    "rivals": names(kb, rivals[:3]),
-                    "actors": names(kb, lead.actors),
-                    "recipients": names(kb, lead.recipients),
-                },
-            )
-            if filled:
-                responses.append(filled)
+        involved = {*lead.actors, *lead.recipients}
+
+        def related(codes: tuple[str, ...], how: str, involved: set[str] = involved) -> str:
+            found = [x for c in codes for x in (kb.allies(c) if how == "allies" else kb.rivals(c))]
+            return names(kb, [x for x in dict.fromkeys(found) if x not in involved][:3])
+
+        values = {
+            "actors": names(kb, lead.actors),
+            "recipients": names(kb, lead.recipients),
+            "actor_allies": related(lead.actors, "allies"),
+            "actor_rivals": related(lead.actors, "rivals"),
+            "recipient_allies": related(lead.recipients, "allies"),
+        }
+        responses = [r for r in (_fill(resp, values) for resp in rule.responses) if r]
         cites = [Citation(source=e.evidence.source, start=e.evidence.start, end=e.evidence.end) for e in hits[:2]]
         out[rule.horizon].append(
             Development(

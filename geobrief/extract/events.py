@@ -24,7 +24,7 @@ import yaml
 
 from geobrief.model import Mention, Sentence, Status
 
-__all__ = ["Lexicon", "RawEvent", "find_events", "lexicon"]
+__all__ = ["Lexicon", "RawEvent", "find_events", "keyword_regex", "lexicon"]
 
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|be|get|got)\s+(?:\w+ly\s+)?$", re.I)
 _BY_AFTER = re.compile(r"\s+by\s+(?:the\s+)?", re.I)
@@ -39,9 +39,21 @@ _COORD = re.compile(r"^\s*(?:,|and|, and|or|as well as)\s*(?:the\s+)?$", re.I)
 _CLAUSE_BREAK = re.compile(r";|\s[—–]\s|\(|\)|:\s|, (?:while|but|whereas|although|as|which|who|adding|saying|noting)\b")
 
 
+def keyword_regex(pattern: str) -> str:
+    """A lexicon pattern as a regex: ``*`` any word ending, ``?`` any one character, spaces any run of
+    spaces. An all-capitals word ("AI", "LNG") matches only in capitals, whatever the flags."""
+    parts = []
+    for word in pattern.split():
+        rx = re.escape(word).replace(r"\*", r"[\w-]*").replace(r"\?", ".")
+        letters = [c for c in word if c.isalpha()]
+        if len(letters) > 1 and all(c.isupper() for c in letters):
+            rx = f"(?-i:{rx})"
+        parts.append(rx)
+    return r"\s+".join(parts)
+
+
 def _to_regex(pattern: str) -> str:
-    parts = [re.escape(w).replace(r"\*", r"[\w-]*") for w in pattern.split()]
-    return r"(?<![\w-])" + r"\s+".join(parts) + r"(?![\w-])"
+    return r"(?<![\w-])" + keyword_regex(pattern) + r"(?![\w-])"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from geobrief.extract.dates import find_dates
-from geobrief.extract.events import find_events, lexicon
+from geobrief.extract.events import find_events, keyword_regex, lexicon
 from geobrief.extract.gazetteer import gazetteer
 from geobrief.extract.quantities import find_quantities
 from geobrief.extract.sentences import split_sentences
@@ -46,11 +46,7 @@ class Topics:
 
 
 def _words(words: list[str]) -> str:
-    parts = []
-    for w in words:
-        rx = re.escape(w).replace(r"\*", r"[\w-]*").replace(r"\?", ".").replace(r"\ ", r"\s+")
-        parts.append(rx)
-    return r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])"
+    return r"(?<![\w-])(?:" + "|".join(keyword_regex(w) for w in words) + r")(?![\w-])"
 
 
 @cache

@@ -8,6 +8,7 @@ list of problems instead, for ``geobrief kb check``.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -24,6 +25,10 @@ __all__ = ["DATA_DIR", "KnowledgeBase", "check", "load"]
 
 DATA_DIR = Path(__file__).parent / "data"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_THE_NAMES = {"Philippines", "Netherlands", "Bahamas", "Gambia", "Maldives", "Comoros", "Holy See"}
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_TEXT_FIELDS = {"actors", "recipients"}
+_RESPONSE_FIELDS = {"actors", "recipients", "actor_allies", "actor_rivals", "recipient_allies"}
 
 # top-level key of a file -> model of its entries
 _LISTS: dict[str, type[BaseModel]] = {
@@ -88,6 +93,25 @@ class KnowledgeBase:
             if key == eid:
                 return value
         raise KeyError(eid)
+
+    def label(self, code: str) -> str:
+        """The name as running text uses it: "the United States", "North Korea", "the UN Security Council"."""
+        actor = self.actors.get(code)
+        if actor is None:
+            return code
+        name = actor.short or actor.name
+        if actor.kind == "organisation":
+            return name if name.replace("+", "").isupper() else f"the {name}"
+        plural = name in _THE_NAMES or any(w in name for w in ("United ", "Republic", "Islands", "Kingdom", "Emirates"))
+        return f"the {name}" if plural and not name.startswith("the ") else name
+
+    def acronym(self, code: str) -> str:
+        """An organisation's short form for lists ("NATO", "G20"), else its name."""
+        actor = self.actors.get(code)
+        if actor is None:
+            return code
+        short = [a for a in actor.aliases if a.replace("+", "").replace("-", "").isupper() and len(a) <= 6]
+        return short[0] if short else actor.short or actor.name
 
     def exposure(self, eid: str) -> s.Exposure | None:
         for prof in self.profiles.values():
@@ -195,6 +219,10 @@ def _references(kb: KnowledgeBase) -> list[str]:
             need(where, "place", entry.when.places, places)
         if kind == "impact_rules":
             need(where, "channel", [e.channel for e in entry.effects], channels)
+        if kind == "outlook_rules":
+            for field_text, allowed in [(entry.text, _TEXT_FIELDS)] + [(r, _RESPONSE_FIELDS) for r in entry.responses]:
+                for ph in set(_PLACEHOLDER.findall(field_text)) - allowed:
+                    problems.append(f"{where}: unknown placeholder {{{ph}}}; use one of {', '.join(sorted(allowed))}")
         if kind == "plays":
             need(where, "channel", entry.channels, channels)
         if kind == "interests":

@@ -237,7 +237,8 @@ class OutlookRule(_Sourced):
     text: str  # may use {actors} and {recipients}
     likelihood: float = Field(ge=0, le=1)
     signposts: list[str] = Field(min_length=1)
-    responses: list[str] = []  # third-party responses, may use {allies} and {rivals}
+    # third-party responses; may use {actors}, {recipients}, {actor_allies}, {actor_rivals}, {recipient_allies}
+    responses: list[str] = []
 
 
 class Play(_Sourced):

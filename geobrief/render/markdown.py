@@ -20,11 +20,13 @@ MAX_QUOTE = 400
 _LABEL = {"context": "Context", "assessment": "Assessment"}
 
 
-def _escape(text: str) -> str:
+def _escape(text: str, *, line_start: bool = False) -> str:
     """Keep article text from being read as Markdown or HTML markup."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = re.sub(r"([\\`*_\[\]#|])", r"\\\1", text)
-    return re.sub(r"^(\s*)([-+]|\d+\.)(\s)", r"\1\\\2\3", text)
+    if line_start:  # "1." or "-" at the start of a line would begin a list
+        text = re.sub(r"^(\s*)([-+]|\d+\.)(\s)", r"\1\\\2\3", text)
+    return text
 
 
 class _Notes:
@@ -95,7 +97,7 @@ def _section(s: Section, level: int, notes: _Notes, out: list[str]) -> None:
     for p in s.paragraphs:
         marks = notes.marks(p.citations)
         if p.tier == "fact":
-            out.append(f"> {_escape(p.text)} {marks}".rstrip())
+            out.append(f"> {_escape(p.text, line_start=True)} {marks}".rstrip())
         else:
             out.append(f"*{_LABEL[p.tier]}:* {_escape(p.text)} {marks}".rstrip())
         out.append("")

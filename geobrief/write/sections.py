@@ -8,9 +8,10 @@ rests on. Wording comes from templates here and from the knowledge base.
 
 from __future__ import annotations
 
-from geobrief.analysis import QUAD_OF, Analysis, KeyDevelopment
-from geobrief.analysis.outlook import names
+from geobrief.analysis import Analysis, KeyDevelopment
+from geobrief.analysis.outlook import capitalise, names
 from geobrief.kb.loader import KnowledgeBase
+from geobrief.kb.schema import Exposure
 from geobrief.model import Citation, Event, Impact, Paragraph, Section
 
 __all__ = ["compose", "title_of"]
@@ -29,6 +30,8 @@ _ATTRIBUTE_PHRASES = {
     "semiconductor_producer": "a semiconductor producer",
     "treaty_ally_us": "a treaty ally of the United States",
 }
+_MATERIAL_COOPERATION = ("AID", "COOPERATE")
+_MATERIAL_CONFLICT = ("ASSAULT", "COERCE", "MOBILIZE", "SANCTION")
 _CATEGORY_SECTIONS = (
     ("security", "security", "Direct security implications"),
     ("economic", "economic", "Economic and trade impacts"),
@@ -93,7 +96,7 @@ def _join(items: list[str]) -> str:
 
 
 def title_of(kb: KnowledgeBase, a: Analysis) -> str:
-    country = kb.name(a.profile.country)
+    country = kb.label(a.profile.country)
     if a.focal:
         return f"{names(kb, a.focal)}: what the latest developments mean for {country}"
     if len(a.articles) == 1 and a.articles[0].title:
@@ -117,12 +120,17 @@ def _no_actor_note(a: Analysis) -> Paragraph:
 
 
 def _executive(kb: KnowledgeBase, a: Analysis) -> Section:
-    country = kb.name(a.profile.country)
+    country = kb.label(a.profile.country)
     paras: list[Paragraph] = []
     if not a.events:
         paras.append(_no_actor_note(a))
         return Section(id="executive_summary", title="Executive summary", paragraphs=tuple(paras))
-    lead = [d.lead for d in a.developments[:2]]
+    firsts = []  # each article's news lead: its first sentence with a substantive event
+    for art in a.articles:
+        own = [e for e in a.events if e.evidence.source == art.id and e.type not in ("CONSULT", "SUPPORT", "REQUEST")]
+        if own:
+            firsts.append(min(own, key=lambda e: e.evidence.start))
+    lead = (firsts + [d.lead for d in a.developments])[: max(2, len(firsts))]
     paras.append(_fact(lead))
     mix = sorted(((n, q) for q, n in a.quads.items() if n), reverse=True)
     mix_text = _join([f"{n} of {q}" for n, q in mix[:3]])
@@ -171,10 +179,10 @@ def _background(kb: KnowledgeBase, a: Analysis) -> Section:
         if actor is None:
             continue
         attrs = [_ATTRIBUTE_PHRASES[x] for x in actor.attributes if x in _ATTRIBUTE_PHRASES]
-        groups = [kb.name(m) for m in actor.memberships if m != "UN"][:6]
+        groups = [kb.acronym(m) for m in actor.memberships if m != "UN"][:6]
         if not attrs and not groups:
             continue
-        text = f"{kb.name(code)} is " + (_join(attrs) if attrs else "a state")
+        text = f"{capitalise(kb.label(code))} is " + (_join(attrs) if attrs else "a state")
         text += f"; it belongs to {_join(groups)}." if groups else "."
         paras.append(_ctx(text, code))
     places = list(dict.fromkeys(p for e in a.events for p in e.places))
@@ -199,11 +207,11 @@ def _developments(a: Analysis) -> Section:
     )
     used: set[tuple[str, int]] = set()
     for d in devs:
-        key = (d.lead.evidence.source, d.lead.evidence.start)
-        if key in used:
+        fresh = [e for e in d.events if (e.evidence.source, e.evidence.start) not in used][:2]
+        if not fresh:
             continue
-        used.add(key)
-        paras.append(_fact(d.events[:3]))
+        used |= {(e.evidence.source, e.evidence.start) for e in fresh}
+        paras.append(_fact(fresh))
     if not paras:
         paras.append(_no_actor_note(a))
     return Section(id="key_developments", title="Key developments", paragraphs=tuple(paras))
@@ -212,7 +220,7 @@ def _developments(a: Analysis) -> Section:
 def _rationale(kb: KnowledgeBase, a: Analysis) -> Section:
     paras = []
     for r in a.rationale:
-        name = kb.name(r.actor)
+        name = kb.label(r.actor)
         if not r.interests:
             own = [e for e in a.events if r.actor in e.actors]
             if own:
@@ -255,20 +263,37 @@ def _pattern(kb: KnowledgeBase, a: Analysis) -> Section:
         if a.contexts:
             text += " The recurring themes are " + _join([kb.contexts[c].title for c, _ in a.contexts[:3]]) + "."
         paras.append(_assess(text, _spans(a.events, 3)))
-        # actors that cooperate with one party while in conflict with another link the events
+        # an actor that gives or gets material help while in material conflict links the events
         for code in a.focal:
-            coop_ev = [e for e in a.events if code in e.actors and "cooperation" in QUAD_OF.get(e.type, "")]
-            conf_ev = [e for e in a.events if code in e.actors and "conflict" in QUAD_OF.get(e.type, "")]
-            if coop_ev and conf_ev:
-                partners = names(kb, [r for e in coop_ev for r in e.recipients][:2]) or "its partners"
-                paras.append(
-                    _assess(
-                        f"{kb.name(code)} appears on both sides of the ledger: cooperating with {partners} while "
-                        f"engaged in {_join(sorted({_TYPE_WORDS[e.type] for e in conf_ev})[:2])}. "
-                        "Such pairings tend to feed each other, as support from one partner sustains pressure elsewhere.",
-                        _spans([coop_ev[0], conf_ev[0]], 2),
-                    )
+            helped = [e for e in a.events if e.type in _MATERIAL_COOPERATION and code in (*e.actors, *e.recipients)]
+            fights = [e for e in a.events if e.type in _MATERIAL_CONFLICT and code in e.actors]
+            partners = [p for e in helped for p in (*e.actors, *e.recipients) if p != code]
+            if not (helped and fights and partners):
+                continue
+            paras.append(
+                _assess(
+                    f"{capitalise(kb.label(code))} combines material cooperation with {names(kb, partners[:2])} "
+                    f"({_join(sorted({_TYPE_WORDS[e.type] for e in helped})[:2])}) with "
+                    f"{_join(sorted({_TYPE_WORDS[e.type] for e in fights})[:2])} of its own. Each strand sustains "
+                    "the other: what one partnership supplies becomes capacity for pressure elsewhere, which is "
+                    "why the developments are better read together than one by one.",
+                    _spans([helped[0], fights[0]], 2),
                 )
+            )
+        threat = sum(1 for e in a.events if e.type == "THREATEN")
+        acts = sum(1 for e in a.events if e.type in ("ASSAULT", "COERCE"))
+        if threat or acts:
+            paras.append(
+                _assess(
+                    f"The balance between threats ({threat}) and acts of force or coercion ({acts}) suggests "
+                    + (
+                        "a situation that has moved from words to deeds."
+                        if acts > threat
+                        else "pressure that is still mostly verbal, with room to escalate."
+                    ),
+                    _spans([e for e in a.events if e.type in ("THREATEN", "ASSAULT", "COERCE")], 2),
+                )
+            )
     else:
         paras.append(_no_actor_note(a))
     return Section(id="broader_pattern", title="Broader pattern", paragraphs=tuple(paras))
@@ -305,15 +330,34 @@ def _impact_paragraphs(kb: KnowledgeBase, a: Analysis, impact: Impact) -> list[P
     out = [_assess(text, impact.citations)]
     weight = next((w for w in a.profile.weights if w.channel == impact.channel), None)
     if weight:
-        exps = [kb.exposure(b) for b in weight.basis[:2]]
-        texts = [e.text for e in exps if e]
-        if texts:
-            out.append(_ctx(" ".join(texts), *weight.basis[:2]))
+        chosen = _relevant_exposures(kb, a, [e for e in a.events if e.id in impact.events], list(weight.basis))[:2]
+        if chosen:
+            out.append(_ctx(" ".join(e.text for e in chosen), *[e.id for e in chosen]))
     return out
 
 
+def _relevant_exposures(kb: KnowledgeBase, a: Analysis, events: list[Event], basis: list[str]) -> list[Exposure]:
+    """The exposure entries that tie these events to the target, most specific first."""
+    codes = {c for e in events for c in (*e.actors, *e.recipients)}
+    places = {p for e in events for p in e.places}
+    regions = {kb.actors[c].region for c in codes if c in kb.actors and kb.actors[c].region}
+    regions |= {kb.places[p].region for p in places if p in kb.places}
+    scored = []
+    for n, eid in enumerate(basis):
+        exp = kb.exposure(eid)
+        if exp is None:
+            continue
+        score = 2 * bool(set(exp.partners) & codes) + 2 * bool(set(exp.places) & places)
+        score += bool(set(exp.regions) & regions)
+        if (exp.places or exp.regions or exp.partners) and score == 0:
+            score = -1  # about some other place or partner
+        scored.append((-score, n, exp))
+    scored.sort(key=lambda t: (t[0], t[1]))
+    return [exp for _, _, exp in scored]
+
+
 def _impact(kb: KnowledgeBase, a: Analysis) -> Section:
-    country = kb.name(a.profile.country)
+    country = kb.label(a.profile.country)
     subs = []
     for sid, category, label in _CATEGORY_SECTIONS:
         paras: list[Paragraph] = []
@@ -332,7 +376,7 @@ def _impact(kb: KnowledgeBase, a: Analysis) -> Section:
 
 
 def _recommendations(kb: KnowledgeBase, a: Analysis) -> Section:
-    country = kb.name(a.profile.country)
+    country = kb.label(a.profile.country)
     paras = []
     for r in a.recommendations:
         chans = _join([_channel(kb, c) for c in r.channels])
@@ -348,16 +392,16 @@ def _recommendations(kb: KnowledgeBase, a: Analysis) -> Section:
 
 
 def _conclusion(kb: KnowledgeBase, a: Analysis) -> Section:
-    country = kb.name(a.profile.country)
+    country = kb.label(a.profile.country)
     if not a.events:
         return Section(id="conclusion", title="Conclusion", paragraphs=(_no_actor_note(a),))
     risks = [i for i in a.impacts if i.kind == "risk"][:2]
     opps = [i for i in a.impacts if i.kind == "opportunity"][:1]
     paras = []
     focal = names(kb, a.focal) or "the actors in these sources"
-    text = f"What {focal} do matters to {country} less for itself than for the paths it opens"
+    text = f"For {country}, what matters in the conduct of {focal} is less the events themselves than the paths by which they reach it"
     if risks:
-        text += ": chiefly through " + _join([_channel(kb, i.channel) for i in risks])
+        text += ": chiefly " + _join([_channel(kb, i.channel) for i in risks])
     text += "."
     if opps:
         text += f" There is also an opening, in {_channel(kb, opps[0].channel)}."
