@@ -44,7 +44,7 @@ def cli() -> None:
 
     \b
     Examples:
-      geobrief brief examples/dprk-russia-kursk-2025.txt --country SGP
+      geobrief brief article.txt --country SGP
       geobrief brief article.txt --country SGP --format json -o brief.json
       cat article.txt | geobrief brief - --country SGP
       geobrief kb countries
