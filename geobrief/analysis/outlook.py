@@ -101,13 +101,15 @@ def outlook(kb: KnowledgeBase, profile: Profile, events: list[Event]) -> dict[st
 
 
 def recommend(kb: KnowledgeBase, profile: Profile, impacts: list[Impact]) -> list[Recommendation]:
-    """Plays ranked by the scores of the channels they address times their leverage."""
+    """Plays ranked by leverage times the score of their strongest channel, plus a little for each other
+    channel they address (so a broad play does not outrank one aimed at the top risk)."""
     score = {i.channel: i.score for i in impacts}
     ranked: list[tuple[float, str]] = []
     for play in kb.plays.values():
         if play.countries and profile.country not in play.countries:
             continue
-        value = sum(score.get(c, 0.0) for c in play.channels) * play.leverage
+        reached = sorted((score.get(c, 0.0) for c in play.channels), reverse=True)
+        value = (reached[0] + 0.3 * sum(reached[1:])) * play.leverage
         if value > 0:
             ranked.append((value, play.id))
     ranked.sort(key=lambda t: (-t[0], t[1]))

@@ -125,9 +125,15 @@ def _executive(kb: KnowledgeBase, a: Analysis) -> Section:
     if not a.events:
         paras.append(_no_actor_note(a))
         return Section(id="executive_summary", title="Executive summary", paragraphs=tuple(paras))
-    firsts = []  # each article's news lead: its first sentence with a substantive event
+    firsts = []  # each article's news lead: its first sentence with a substantive event, not the headline
     for art in a.articles:
-        own = [e for e in a.events if e.evidence.source == art.id and e.type not in ("CONSULT", "SUPPORT", "REQUEST")]
+        own = [
+            e
+            for e in a.events
+            if e.evidence.source == art.id
+            and e.type not in ("CONSULT", "SUPPORT", "REQUEST")
+            and e.evidence.text.strip() != (art.title or "").strip()
+        ]
         if own:
             firsts.append(min(own, key=lambda e: e.evidence.start))
     lead = (firsts + [d.lead for d in a.developments])[: max(2, len(firsts))]
@@ -330,14 +336,15 @@ def _impact_paragraphs(kb: KnowledgeBase, a: Analysis, impact: Impact) -> list[P
     out = [_assess(text, impact.citations)]
     weight = next((w for w in a.profile.weights if w.channel == impact.channel), None)
     if weight:
-        chosen = _relevant_exposures(kb, a, [e for e in a.events if e.id in impact.events], list(weight.basis))[:2]
+        chosen = _relevant_exposures(kb, [e for e in a.events if e.id in impact.events], list(weight.basis))[:2]
         if chosen:
             out.append(_ctx(" ".join(e.text for e in chosen), *[e.id for e in chosen]))
     return out
 
 
-def _relevant_exposures(kb: KnowledgeBase, a: Analysis, events: list[Event], basis: list[str]) -> list[Exposure]:
-    """The exposure entries that tie these events to the target, most specific first."""
+def _relevant_exposures(kb: KnowledgeBase, events: list[Event], basis: list[str]) -> list[Exposure]:
+    """The exposure entries that tie these events to the target, most specific first; entries about
+    other places or partners are left out."""
     codes = {c for e in events for c in (*e.actors, *e.recipients)}
     places = {p for e in events for p in e.places}
     regions = {kb.actors[c].region for c in codes if c in kb.actors and kb.actors[c].region}
@@ -350,7 +357,7 @@ def _relevant_exposures(kb: KnowledgeBase, a: Analysis, events: list[Event], bas
         score = 2 * bool(set(exp.partners) & codes) + 2 * bool(set(exp.places) & places)
         score += bool(set(exp.regions) & regions)
         if (exp.places or exp.regions or exp.partners) and score == 0:
-            score = -1  # about some other place or partner
+            continue  # about some other place or partner
         scored.append((-score, n, exp))
     scored.sort(key=lambda t: (t[0], t[1]))
     return [exp for _, _, exp in scored]
