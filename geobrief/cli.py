@@ -114,6 +114,52 @@ def ingest(files: tuple[str, ...], db: str | None) -> None:
     click.echo(f"stored {new} new article(s); {old} already stored")
 
 
+@cli.group("eval")
+def eval_() -> None:
+    """Measure quality against the gold set."""
+
+
+@eval_.command("extract")
+@click.argument("path", default="tests/data/gold")
+@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def eval_extract(path: str, split: str, as_json: bool) -> None:
+    """Score event extraction against gold annotations in PATH (a file or folder).
+
+    Prints per-type precision, recall and F1, actor and recipient F1, the
+    actor/recipient swap rate, and quantity and date accuracy.
+
+    \b
+    Example:
+      geobrief eval extract tests/data/gold --split test
+    """
+    import json
+
+    from geobrief.evaluate import evaluate, load_gold
+    from geobrief.kb.loader import load
+
+    docs = load_gold(path, None if split == "all" else split)
+    if not docs:
+        raise InputError(path, f"holds no gold documents of split {split!r}", "choose --split dev, test or all")
+    rep = evaluate(docs, load())
+    if as_json:
+        out = rep.summary() | {
+            "documents": rep.documents,
+            "gold_events": rep.gold_events,
+            "by_type": {t: {"precision": round(c.precision, 4), "recall": round(c.recall, 4), "f1": round(c.f1, 4),
+                            "gold": c.tp + c.fn, "predicted": c.tp + c.fp} for t, c in rep.by_type.items()},
+        }  # fmt: skip
+        click.echo(json.dumps(out, indent=2))
+        return
+    click.echo(f"{rep.documents} documents, {rep.gold_events} gold events, split {split}")
+    click.echo(f"{'type':10} {'gold':>5} {'pred':>5} {'P':>6} {'R':>6} {'F1':>6}")
+    for t, c in rep.by_type.items():
+        if c.tp + c.fn + c.fp:
+            click.echo(f"{t:10} {c.tp + c.fn:5d} {c.tp + c.fp:5d} {c.precision:6.2f} {c.recall:6.2f} {c.f1:6.2f}")
+    for key, value in rep.summary().items():
+        click.echo(f"{key:22} {value:.3f}")
+
+
 @cli.group()
 def kb() -> None:
     """Inspect and check the knowledge base."""

@@ -107,6 +107,7 @@ class Event:
     contexts: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     trigger: str = ""  # the word that typed the event
+    trigger_start: int | None = None  # its offset in the body
     evidence: Evidence
 
 

@@ -119,6 +119,7 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
                     contexts=ctx,
                     places=plc,
                     trigger=ev.trigger,
+                    trigger_start=ev.trigger_start,
                     evidence=Evidence(source=article.id, start=sent.start, end=sent.end, text=sent.text),
                 )
             )

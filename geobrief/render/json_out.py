@@ -67,6 +67,7 @@ def brief_to_dict(b: Brief) -> dict[str, Any]:
                 "contexts": list(e.contexts),
                 "places": list(e.places),
                 "trigger": e.trigger,
+                "trigger_start": e.trigger_start,
                 "evidence": {
                     "source": e.evidence.source,
                     "start": e.evidence.start,

@@ -220,6 +220,7 @@ def _event_row(article_id: str, e: Event) -> dict[str, object]:
         "contexts": list(e.contexts),
         "places": list(e.places),
         "trigger": e.trigger,
+        "trigger_start": e.trigger_start,
         "text": e.evidence.text,
     }
     return {
@@ -255,6 +256,7 @@ def _event_from_row(r: object) -> Event:
         contexts=tuple(p["contexts"]),
         places=tuple(p["places"]),
         trigger=p["trigger"],
+        trigger_start=p.get("trigger_start"),
         evidence=Evidence(source=row["article_id"], start=row["start"], end=row["end"], text=p["text"]),
     )
 
