@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from geobrief.extract.tokens import PhraseMatcher, Token
 from geobrief.model import Mention, Sentence, Status
 
 __all__ = ["Lexicon", "RawEvent", "find_events", "keyword_regex", "lexicon"]
@@ -60,10 +61,10 @@ def _to_regex(pattern: str) -> str:
 class Lexicon:
     """Compiled trigger, mode and status patterns."""
 
-    triggers: re.Pattern[str]
-    trigger_types: tuple[str, ...]  # by group index
-    modes: dict[str, list[tuple[str, re.Pattern[str]]]]
-    status: dict[str, re.Pattern[str]]
+    triggers: PhraseMatcher[str]  # payload: the event type, or _IGNORE
+    modes: PhraseMatcher[tuple[str, str]]  # payload: (type, mode)
+    mode_order: dict[str, tuple[str, ...]]  # type -> its modes, first wins
+    status: PhraseMatcher[str]  # payload: status cue
 
 
 @cache
@@ -72,14 +73,13 @@ def lexicon(path: Path | None = None) -> Lexicon:
     doc = yaml.safe_load((path or Path(__file__).with_name("lexicon.yaml")).read_text("utf-8"))
     items = [(p, t) for t, ps in doc["triggers"].items() for p in ps]
     items += [(p, "_IGNORE") for p in doc.get("ignore", [])]
-    items.sort(key=lambda it: len(it[0].replace("*", "")), reverse=True)
-    triggers = re.compile("|".join(f"({_to_regex(p)})" for p, _ in items), re.I)
-    modes = {
-        t: [(mode, re.compile("|".join(_to_regex(w) for w in words), re.I)) for mode, words in ms.items()]
-        for t, ms in doc["modes"].items()
-    }
-    status = {k: re.compile("|".join(_to_regex(w) for w in ws), re.I) for k, ws in doc["status"].items()}
-    return Lexicon(triggers, tuple(t for _, t in items), modes, status)
+    triggers: PhraseMatcher[str] = PhraseMatcher(items)
+    modes: PhraseMatcher[tuple[str, str]] = PhraseMatcher(
+        (w, (t, mode)) for t, ms in doc["modes"].items() for mode, words in ms.items() for w in words
+    )
+    order = {t: tuple(ms) for t, ms in doc["modes"].items()}
+    status: PhraseMatcher[str] = PhraseMatcher((w, k) for k, ws in doc["status"].items() for w in ws)
+    return Lexicon(triggers, modes, order, status)
 
 
 @dataclass(frozen=True)
@@ -125,37 +125,41 @@ def _group_before(mentions: list[Mention], text: str, base: int, limit: int, flo
     return list(reversed(group))
 
 
-def _status(lex: Lexicon, text: str, clause_start: int, trig: int, trig_end: int) -> Status:
-    near = text[max(clause_start, trig - 40) : trig]
-    sentence_before = text[:trig]
-    if lex.status["denied"].search(text[: trig + 40]):
+def _status(cues: list[tuple[int, int, str]], ti: int, tj: int) -> Status:
+    """Status from cue words, by where they stand relative to the trigger's tokens [ti, tj)."""
+    kinds_before = {k for i, _j, k in cues if i < ti}
+    near = {k for i, _j, k in cues if ti - 5 <= i < ti}
+    if any(k == "denied" and i < tj + 6 for i, _j, k in cues):
         return "denied"
-    if lex.status["negated"].search(near[-25:]):
+    if "negated" in {k for i, _j, k in cues if ti - 4 <= i < ti}:
         return "denied"
-    if lex.status["hypothetical"].search(near[-30:]):
+    if "hypothetical" in near:
         return "hypothetical"
-    if lex.status["planned"].search(near[-30:]):
+    if "planned" in near:
         return "planned"
-    if lex.status["claimed"].search(sentence_before):
+    if "claimed" in kinds_before:
         return "claimed"
-    if lex.status["reported"].search(text):
+    if any(k == "reported" for _i, _j, k in cues):
         return "reported"
     return "asserted"
 
 
-def find_events(sentence: Sentence, mentions: list[Mention], lex: Lexicon) -> list[RawEvent]:
-    """Events in one sentence, given the actor mentions inside it."""
+def find_events(sentence: Sentence, tokens: list[Token], mentions: list[Mention], lex: Lexicon) -> list[RawEvent]:
+    """Events in one sentence, given its tokens and the actor mentions inside it."""
     text, base = sentence.text, sentence.start
     spans = [(m.start - base, m.end - base) for m in mentions]
     out: list[RawEvent] = []
     seen: set[tuple[str, tuple[str, ...], tuple[str, ...]]] = set()
-    for tm in lex.triggers.finditer(text):
-        t0, t1 = tm.start(), tm.end()
+    found = [t for t in lex.triggers.find(tokens) if t[2] != "_IGNORE"]
+    if not found or not mentions:
+        return out
+    cues = lex.status.find(tokens)
+    modes_here = {payload for _i, _j, payload in lex.modes.find(tokens)}
+    for i, j, etype in found:
+        t0, t1 = tokens[i].start - base, tokens[j - 1].end - base
         if any(a <= t0 < b or a < t1 <= b for a, b in spans):
             continue
-        etype = lex.trigger_types[(tm.lastindex or 1) - 1]
-        if etype == "_IGNORE":
-            continue
+        trigger = text[t0:t1]
         c0, c1 = _clause(text, t0)
         actors_m: list[Mention] = []
         recips_m: list[Mention] = []
@@ -163,7 +167,7 @@ def find_events(sentence: Sentence, mentions: list[Mention], lex: Lexicon) -> li
         agents = [m for m in mentions if by and by.end() <= m.start - base <= by.end() + 30][:1] if by else []
         if agents:  # "was seized by the Houthis", "launch by Pyongyang"
             actors_m = agents
-            participle = tm.group(0).lower().endswith(("ed", "en", "ck", "ot"))
+            participle = trigger.lower().endswith(("ed", "en", "ck", "ot"))
             if participle or _PASSIVE_BEFORE.search(text, max(0, t0 - 20), t0):
                 recips_m = _group_before(mentions, text, base, t0, c0)[-1:]
         else:
@@ -195,11 +199,7 @@ def find_events(sentence: Sentence, mentions: list[Mention], lex: Lexicon) -> li
         if key in seen:
             continue
         seen.add(key)
-        mode = None
-        for name, rx in lex.modes.get(etype, []):
-            if rx.search(text):
-                mode = name
-                break
+        mode = next((m for m in lex.mode_order.get(etype, ()) if (etype, m) in modes_here), None)
         out.append(
             RawEvent(
                 type=etype,
@@ -208,8 +208,8 @@ def find_events(sentence: Sentence, mentions: list[Mention], lex: Lexicon) -> li
                 recipients=recipients,
                 actor_roles=tuple(m.role or "" for m in actors_m if m.actor in actors),
                 recipient_roles=tuple(m.role or "" for m in recips_m if m.actor in recipients),
-                status=_status(lex, text, c0, t0, t1),
-                trigger=tm.group(0),
+                status=_status(cues, i, j),
+                trigger=trigger,
                 trigger_start=base + t0,
             )
         )

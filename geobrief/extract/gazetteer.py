@@ -8,10 +8,10 @@ Leaders resolve to their state on the article's date.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 
+from geobrief.extract.tokens import PhraseMatcher, Token, tokenize
 from geobrief.kb.loader import KnowledgeBase
 from geobrief.model import Mention
 
@@ -29,9 +29,26 @@ _ROLE_NOUNS = {
     "BUS": "companies company firms firm banks bank business businesses",
 }
 _ROLE_OF = {w: role for role, words in _ROLE_NOUNS.items() for w in words.split()}
-_ROLE_AFTER = re.compile(
-    r"(?:[’']s)?[ \t]+(?:[A-Za-z-]+[ \t]+){0,2}?(" + "|".join(sorted(_ROLE_OF, key=len, reverse=True)) + r")\b"
-)
+_ROLE_PAIRS = {"air force", "coast guard", "prime minister", "foreign ministry", "state media", "armed forces"}
+
+
+def _role_after(tokens: list[Token], j: int) -> str | None:
+    """A role noun within three words after a mention: "North Korean troops" -> MIL."""
+    if j < len(tokens) - 1 and tokens[j].low == "'" and tokens[j + 1].low == "s":
+        j += 2
+    elif j < len(tokens) and tokens[j].low == "'s":
+        j += 1
+    for k in range(j, min(j + 3, len(tokens))):
+        tok = tokens[k]
+        if not tok.low[:1].isalnum():
+            return None
+        if k + 1 < len(tokens) and f"{tok.low} {tokens[k + 1].low}" in _ROLE_PAIRS:
+            pair = f"{tok.low} {tokens[k + 1].low}"
+            return "MIL" if pair in ("air force", "coast guard", "armed forces") else "GOV"
+        role = _ROLE_OF.get(tok.low)
+        if role:
+            return role
+    return None
 
 
 @dataclass(frozen=True)
@@ -80,8 +97,7 @@ class Gazetteer:
                 for form in [leader.name, *leader.aliases]:
                     add(form, _Entry(code, actor.id, "leader", "GOV", leader.start, leader.end))
         self._table = table
-        forms = sorted(table, key=len, reverse=True)
-        self._pattern = re.compile(r"(?<![\w@#])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w])")
+        self._matcher: PhraseMatcher[str] = PhraseMatcher(((f, f) for f in table), case_sensitive=True)
 
     def _choose(self, form: str, date: str | None) -> _Entry:
         entries = self._table[form]
@@ -100,21 +116,24 @@ class Gazetteer:
 
     def find(self, text: str, *, date: str | None = None, offset: int = 0) -> list[Mention]:
         """Mentions in ``text``; offsets are shifted by ``offset``."""
+        return self.find_tokens(tokenize(text, offset), text=text, offset=offset, date=date)
+
+    def find_tokens(self, tokens: list[Token], *, text: str, offset: int, date: str | None = None) -> list[Mention]:
+        """Mentions among ``tokens`` of ``text`` (which starts at body offset ``offset``)."""
         out: list[Mention] = []
-        for m in self._pattern.finditer(text):
-            entry = self._choose(m.group(0), date)
+        for i, j, form in self._matcher.find(tokens):
+            entry = self._choose(form, date)
             role = entry.role
             if entry.how in ("name", "alias", "demonym", "capital", "organisation"):
-                r = _ROLE_AFTER.match(text, m.end())
-                if r:
-                    role = _ROLE_OF[r.group(1)]
+                role = _role_after(tokens, j) or role
+            start, end = tokens[i].start, tokens[j - 1].end
             out.append(
                 Mention(
                     actor=entry.actor,
                     entity=entry.entity,
-                    start=offset + m.start(),
-                    end=offset + m.end(),
-                    text=m.group(0),
+                    start=start,
+                    end=end,
+                    text=text[start - offset : end - offset],
                     how=entry.how,  # type: ignore[arg-type]
                     role=role,
                 )

@@ -8,15 +8,15 @@ Stages, each a function of the previous stage's output:
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from functools import cache
 
 from geobrief.extract.dates import find_dates
-from geobrief.extract.events import find_events, keyword_regex, lexicon
+from geobrief.extract.events import find_events, lexicon
 from geobrief.extract.gazetteer import gazetteer
 from geobrief.extract.quantities import find_quantities
 from geobrief.extract.sentences import split_sentences
+from geobrief.extract.tokens import PhraseMatcher, Token, tokenize
 from geobrief.kb.loader import KnowledgeBase
 from geobrief.model import Article, Event, Evidence, Mention, Sentence
 
@@ -31,50 +31,32 @@ class Extraction:
     sentences: tuple[Sentence, ...]
     mentions: tuple[Mention, ...]
     events: tuple[Event, ...]
-    contexts: tuple[tuple[str, ...], ...]  # per sentence
-    places: tuple[tuple[str, ...], ...]  # per sentence
+    contexts: tuple[tuple[str, ...], ...]  # per sentence (computed for sentences with events)
+    places: tuple[tuple[str, ...], ...]  # per sentence (computed for sentences with events)
 
 
 @dataclass(frozen=True)
 class Topics:
-    """Compiled keyword patterns of the knowledge base's contexts and places."""
+    """Keyword matchers of the knowledge base's contexts and places."""
 
-    contexts: re.Pattern[str]
-    context_of: tuple[str, ...]
-    places: re.Pattern[str]
-    place_of: dict[str, str]
-
-
-def _words(words: list[str]) -> str:
-    return r"(?<![\w-])(?:" + "|".join(keyword_regex(w) for w in words) + r")(?![\w-])"
+    contexts: PhraseMatcher[str]  # payload: context id
+    places: PhraseMatcher[str]  # payload: place id
 
 
 @cache
 def topics(kb: KnowledgeBase) -> Topics:
-    """Context and place patterns for ``kb``, compiled once."""
-    ids = tuple(kb.contexts)
-    ctx = re.compile("|".join(f"({_words(c.keywords)})" for c in kb.contexts.values()), re.I)
-    place_of: dict[str, str] = {}
-    for place in kb.places.values():
-        for form in [place.name, *place.aliases]:
-            place_of[form.lower()] = place.id
-    forms = sorted(place_of, key=len, reverse=True)
-    if forms:
-        plc = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])", re.I)
-    else:
-        plc = re.compile(r"(?!x)x")
-    return Topics(ctx, ids, plc, place_of)
+    """Context and place matchers for ``kb``, built once."""
+    ctx = PhraseMatcher((w, c.id) for c in kb.contexts.values() for w in c.keywords)
+    plc = PhraseMatcher((form, p.id) for p in kb.places.values() for form in [p.name, *p.aliases])
+    return Topics(ctx, plc)
 
 
-def _sentence_topics(kb: KnowledgeBase, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _sentence_topics(kb: KnowledgeBase, tokens: list[Token]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     tp = topics(kb)
-    found: dict[str, None] = {}
-    for m in tp.contexts.finditer(text):
-        found[tp.context_of[(m.lastindex or 1) - 1]] = None
-    places = tuple(dict.fromkeys(tp.place_of[m.group(0).lower()] for m in tp.places.finditer(text)))
+    found = dict.fromkeys(c for _, _, c in tp.contexts.find(tokens))
+    places = tuple(dict.fromkeys(p for _, _, p in tp.places.find(tokens)))
     for pid in places:
-        for c in kb.places[pid].contexts:
-            found[c] = None
+        found.update(dict.fromkeys(kb.places[pid].contexts))
     return tuple(found), places
 
 
@@ -88,14 +70,17 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
     contexts: list[tuple[str, ...]] = []
     places: list[tuple[str, ...]] = []
     for sent in sentences:
-        found = gaz.find(sent.text, date=article.published, offset=sent.start)
+        tokens = tokenize(sent.text, sent.start)
+        found = gaz.find_tokens(tokens, text=sent.text, offset=sent.start, date=article.published)
         mentions.extend(found)
-        ctx, plc = _sentence_topics(kb, sent.text)
+        raw = find_events(sent, tokens, found, lex)
+        if not raw:
+            contexts.append(())
+            places.append(())
+            continue
+        ctx, plc = _sentence_topics(kb, tokens)
         contexts.append(ctx)
         places.append(plc)
-        raw = find_events(sent, found, lex)
-        if not raw:
-            continue
         quantities = find_quantities(sent.text, sent.start)
         dates = find_dates(sent.text, article.published)
         for n, ev in enumerate(raw):

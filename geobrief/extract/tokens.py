@@ -1,0 +1,136 @@
+"""Tokens and a phrase matcher: the fast path of extraction.
+
+Every extraction stage that looks for words (actor names, event triggers,
+context keywords, places, threat and act words) uses one ``PhraseMatcher``
+over the sentence's tokens instead of a large regular expression: a dict
+lookup per token, so time grows linearly with the text whatever the number
+of phrases.
+
+Phrase syntax (as in ``lexicon.yaml``): words separated by spaces; a word
+ending in ``*`` matches any word that starts with it; a word of two or more
+capital letters ("AI", "LNG") matches only in capitals; matching is otherwise
+case-insensitive unless the matcher is built case-sensitive.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+__all__ = ["PhraseMatcher", "Token", "tokenize"]
+
+T = TypeVar("T")
+_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
+_APOSTROPHE = str.maketrans({"’": "'", "‘": "'"})
+_BUCKET = 2  # wildcard words are indexed by their first two characters
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+    norm: str  # apostrophes straightened
+    low: str  # and lower-cased
+
+
+def tokenize(text: str, offset: int = 0) -> list[Token]:
+    """Words (with inner hyphens and apostrophes) and single punctuation marks, with offsets."""
+    norm = text.translate(_APOSTROPHE)
+    low = norm.lower()
+    if len(low) != len(text):  # a few characters change length when lower-cased
+        low = "".join(c.lower()[:1] or c for c in norm)
+    out = []
+    for m in _TOKEN.finditer(text):
+        a, b = m.span()
+        out.append(Token(m.group(0), offset + a, offset + b, norm[a:b], low[a:b]))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    key: str  # lower-case form, or exact form when case matters
+    prefix: bool
+    exact: bool
+
+
+class PhraseMatcher(Generic[T]):
+    """Leftmost-longest, non-overlapping matches of many phrases over tokens."""
+
+    def __init__(self, phrases: Iterable[tuple[str, T]], *, case_sensitive: bool = False) -> None:
+        self.case_sensitive = case_sensitive
+        self._exact: dict[str, list[tuple[tuple[_Word, ...], T]]] = {}
+        # wildcard heads, bucketed by their first _BUCKET characters
+        self._prefix: dict[str, list[tuple[_Word, tuple[_Word, ...], T]]] = {}
+        for phrase, payload in phrases:
+            words = [self._word(w) for w in phrase.split()]
+            if not words:
+                continue
+            parts: list[_Word] = []
+            for w in words:
+                parts += self._split(w)
+            head, rest = parts[0], tuple(parts[1:])
+            if head.prefix:
+                if len(head.key) < _BUCKET:
+                    raise ValueError(f"wildcard word {head.key!r}* is too short in {phrase!r}")
+                self._prefix.setdefault(head.key[:_BUCKET], []).append((head, rest, payload))
+            else:
+                self._exact.setdefault(head.key, []).append((rest, payload))
+
+    def _word(self, raw: str) -> _Word:
+        prefix = raw.endswith("*")
+        word = raw.rstrip("*")
+        letters = [c for c in word if c.isalpha()]
+        exact = self.case_sensitive or (len(letters) > 1 and all(c.isupper() for c in letters))
+        key = word.translate(_APOSTROPHE) if exact else word.translate(_APOSTROPHE).lower()
+        return _Word(key, prefix, exact)
+
+    def _split(self, w: _Word) -> list[_Word]:
+        """A pattern word is tokenized like text: "U.S." is four tokens."""
+        toks = [m.group(0) for m in _TOKEN.finditer(w.key)]
+        if len(toks) <= 1:
+            return [w]
+        out = [_Word(t, False, w.exact) for t in toks]
+        out[-1] = _Word(toks[-1], w.prefix, w.exact)
+        return out
+
+    @staticmethod
+    def _fits(word: _Word, tok: Token) -> bool:
+        form = tok.norm if word.exact else tok.low
+        return form.startswith(word.key) if word.prefix else form == word.key
+
+    def _candidates(self, tok: Token) -> list[tuple[tuple[_Word, ...], T]]:
+        out = list(self._exact.get(tok.low, ()))
+        if tok.norm != tok.low:
+            out += self._exact.get(tok.norm, ())
+        if self._prefix:
+            for key in {tok.low[:_BUCKET], tok.norm[:_BUCKET]}:
+                for head, rest, payload in self._prefix.get(key, ()):
+                    if self._fits(head, tok):
+                        out.append((rest, payload))
+        return out
+
+    def find(self, tokens: list[Token]) -> list[tuple[int, int, T]]:
+        """(first token index, end token index, payload) of each match, left to right."""
+        out: list[tuple[int, int, T]] = []
+        i, n = 0, len(tokens)
+        while i < n:
+            best: tuple[int, T] | None = None
+            for rest, payload in self._candidates(tokens[i]):
+                j = i + 1
+                ok = True
+                for w in rest:
+                    if j >= n or not self._fits(w, tokens[j]):
+                        ok = False
+                        break
+                    j += 1
+                if ok and (best is None or j > best[0]):
+                    best = (j, payload)
+            if best is None:
+                i += 1
+                continue
+            out.append((i, best[0], best[1]))
+            i = best[0]
+        return out
