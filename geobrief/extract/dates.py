@@ -98,9 +98,18 @@ def resolve(kind: str, m: re.Match[str], published: str | None) -> str | None:
     return pub.isoformat()
 
 
+_ANY_DATE = re.compile(
+    r"\d{4}|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday"
+    r"|Sunday|today|yesterday|week|month|year)",
+    re.IGNORECASE,
+)
+
+
 def find_dates(text: str, published: str | None) -> list[tuple[int, int, str]]:
     """(start, end, resolved date) for each date expression in ``text``, in order."""
     found: list[tuple[int, int, str]] = []
+    if not _ANY_DATE.search(text):
+        return found
     taken: list[tuple[int, int]] = []
     for kind, rx in _PATTERNS:
         for m in rx.finditer(text):

@@ -150,8 +150,10 @@ def find_events(sentence: Sentence, tokens: list[Token], mentions: list[Mention]
     spans = [(m.start - base, m.end - base) for m in mentions]
     out: list[RawEvent] = []
     seen: set[tuple[str, tuple[str, ...], tuple[str, ...]]] = set()
+    if not mentions:
+        return out
     found = [t for t in lex.triggers.find(tokens) if t[2] != "_IGNORE"]
-    if not found or not mentions:
+    if not found:
         return out
     cues = lex.status.find(tokens)
     modes_here = {payload for _i, _j, payload in lex.modes.find(tokens)}

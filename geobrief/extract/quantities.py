@@ -95,9 +95,14 @@ def parse_number(token: str) -> float | None:
         return None
 
 
+_ANY_NUMBER = re.compile(r"\d|\b(?:" + _NUMWORD + r")\b", re.IGNORECASE)
+
+
 def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
     """Quantities in ``text``, offsets shifted by ``offset``."""
     out: list[Quantity] = []
+    if not _ANY_NUMBER.search(text):
+        return out
     for m in _NUM.finditer(text):
         raw = m.group("num")
         value = parse_number(raw)

@@ -17,18 +17,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 __all__ = ["PhraseMatcher", "Token", "tokenize"]
 
 T = TypeVar("T")
 _TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
 _APOSTROPHE = str.maketrans({"’": "'", "‘": "'"})
-_BUCKET = 2  # wildcard words are indexed by their first two characters
+_BUCKET = 4  # wildcard words are indexed by their first four characters (or all, if shorter)
+_MIN_STEM = 2
+_CACHE_SIZE = 200_000  # distinct word forms remembered per matcher
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     text: str
     start: int
     end: int
@@ -38,15 +39,14 @@ class Token:
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     """Words (with inner hyphens and apostrophes) and single punctuation marks, with offsets."""
-    norm = text.translate(_APOSTROPHE)
+    norm = text.translate(_APOSTROPHE) if ("’" in text or "‘" in text) else text
     low = norm.lower()
     if len(low) != len(text):  # a few characters change length when lower-cased
         low = "".join(c.lower()[:1] or c for c in norm)
-    out = []
-    for m in _TOKEN.finditer(text):
-        a, b = m.span()
-        out.append(Token(m.group(0), offset + a, offset + b, norm[a:b], low[a:b]))
-    return out
+    spans = [m.span() for m in _TOKEN.finditer(text)]
+    if norm is text:
+        return [Token(w, offset + a, offset + b, w, low[a:b]) for a, b in spans for w in (text[a:b],)]
+    return [Token(text[a:b], offset + a, offset + b, norm[a:b], low[a:b]) for a, b in spans]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +64,7 @@ class PhraseMatcher(Generic[T]):
         self._exact: dict[str, list[tuple[tuple[_Word, ...], T]]] = {}
         # wildcard heads, bucketed by their first _BUCKET characters
         self._prefix: dict[str, list[tuple[_Word, tuple[_Word, ...], T]]] = {}
+        self._cache: dict[str, list[tuple[tuple[_Word, ...], T, int]]] = {}
         for phrase, payload in phrases:
             words = [self._word(w) for w in phrase.split()]
             if not words:
@@ -73,7 +74,7 @@ class PhraseMatcher(Generic[T]):
                 parts += self._split(w)
             head, rest = parts[0], tuple(parts[1:])
             if head.prefix:
-                if len(head.key) < _BUCKET:
+                if len(head.key) < _MIN_STEM:
                     raise ValueError(f"wildcard word {head.key!r}* is too short in {phrase!r}")
                 self._prefix.setdefault(head.key[:_BUCKET], []).append((head, rest, payload))
             else:
@@ -98,39 +99,58 @@ class PhraseMatcher(Generic[T]):
 
     @staticmethod
     def _fits(word: _Word, tok: Token) -> bool:
-        form = tok.norm if word.exact else tok.low
+        form = tok[3] if word.exact else tok[4]  # norm or low
         return form.startswith(word.key) if word.prefix else form == word.key
 
-    def _candidates(self, tok: Token) -> list[tuple[tuple[_Word, ...], T]]:
-        out = list(self._exact.get(tok.low, ()))
-        if tok.norm != tok.low:
-            out += self._exact.get(tok.norm, ())
-        if self._prefix:
-            for key in {tok.low[:_BUCKET], tok.norm[:_BUCKET]}:
-                for head, rest, payload in self._prefix.get(key, ()):
-                    if self._fits(head, tok):
-                        out.append((rest, payload))
+    def _candidates(self, tok: Token) -> list[tuple[tuple[_Word, ...], T, int]]:
+        """Phrases that can start at ``tok``, with how specific their first word is (cached per form)."""
+        found = self._cache.get(tok.norm)
+        if found is None:
+            if len(self._cache) > _CACHE_SIZE:
+                self._cache.clear()
+            found = self._cache[tok.norm] = self._lookup(tok.low, tok.norm)
+        return found
+
+    def _lookup(self, low: str, norm: str) -> list[tuple[tuple[_Word, ...], T, int]]:
+        out = [(rest, payload, 1000) for rest, payload in self._exact.get(low, ())]
+        if norm != low:
+            out += [(rest, payload, 1000) for rest, payload in self._exact.get(norm, ())]
+        prefix = self._prefix
+        if prefix:
+            for form in (low, norm) if norm != low else (low,):
+                for k in range(_MIN_STEM, min(_BUCKET, len(form)) + 1):
+                    bucket = prefix.get(form[:k])
+                    if bucket:
+                        for head, rest, payload in bucket:
+                            if (norm if head.exact else low).startswith(head.key):
+                                out.append((rest, payload, len(head.key)))
         return out
 
     def find(self, tokens: list[Token]) -> list[tuple[int, int, T]]:
         """(first token index, end token index, payload) of each match, left to right."""
         out: list[tuple[int, int, T]] = []
         i, n = 0, len(tokens)
+        fits, cache, candidates = self._fits, self._cache, self._candidates
         while i < n:
-            best: tuple[int, T] | None = None
-            for rest, payload in self._candidates(tokens[i]):
+            cands = cache.get(tokens[i][3])  # the token's normalised form
+            if cands is None:
+                cands = candidates(tokens[i])
+            if not cands:
+                i += 1
+                continue
+            best: tuple[int, int, T] | None = None
+            for rest, payload, spec in cands:
                 j = i + 1
-                ok = True
                 for w in rest:
-                    if j >= n or not self._fits(w, tokens[j]):
-                        ok = False
+                    if j >= n or not fits(w, tokens[j]):
                         break
                     j += 1
-                if ok and (best is None or j > best[0]):
-                    best = (j, payload)
+                else:  # longest match wins; among equals, the most specific first word
+                    if best is None or (j, spec) > (best[0], best[1]):
+                        best = (j, spec, payload)
             if best is None:
                 i += 1
                 continue
-            out.append((i, best[0], best[1]))
+            out.append((i, best[0], best[2]))
             i = best[0]
         return out
