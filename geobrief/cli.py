@@ -123,7 +123,8 @@ def eval_() -> None:
 @click.argument("path", default="tests/data/gold")
 @click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def eval_extract(path: str, split: str, as_json: bool) -> None:
+@click.option("--errors", is_flag=True, help="Also list every missed, spurious and mis-assigned event.")
+def eval_extract(path: str, split: str, as_json: bool, errors: bool) -> None:
     """Score event extraction against gold annotations in PATH (a file or folder).
 
     Prints per-type precision, recall and F1, actor and recipient F1, the
@@ -158,11 +159,24 @@ def eval_extract(path: str, split: str, as_json: bool) -> None:
             click.echo(f"{t:10} {c.tp + c.fn:5d} {c.tp + c.fp:5d} {c.precision:6.2f} {c.recall:6.2f} {c.f1:6.2f}")
     for key, value in rep.summary().items():
         click.echo(f"{key:22} {value:.3f}")
+    if errors:
+        click.echo("")
+        for line in sorted(rep.errors):
+            click.echo(line)
 
 
 @cli.group()
 def kb() -> None:
     """Inspect and check the knowledge base."""
+
+
+def _register_kb_commands() -> None:
+    from geobrief.kb.refresh import refresh_command
+
+    kb.add_command(refresh_command)
+
+
+_register_kb_commands()
 
 
 @kb.command("check")

@@ -4,14 +4,15 @@
     ├── InputError            an article cannot be read (missing, empty, binary, not UTF-8, ...)
     ├── UnknownCountryError   a --country code with no profile in the knowledge base
     ├── KnowledgeBaseError    a knowledge-base file is invalid (schema, ids, references)
-    └── StoreError            the article store cannot be opened or written
+    ├── StoreError            the article store cannot be opened or written
+    └── RefreshError          open data for `geobrief kb refresh` cannot be fetched or read
 
 The CLI prints ``str(error)`` on one line and exits with ``error.exit_code``.
 """
 
 from __future__ import annotations
 
-__all__ = ["GeobriefError", "InputError", "KnowledgeBaseError", "StoreError", "UnknownCountryError"]
+__all__ = ["GeobriefError", "InputError", "KnowledgeBaseError", "RefreshError", "StoreError", "UnknownCountryError"]
 
 
 class GeobriefError(Exception):
@@ -57,3 +58,14 @@ class StoreError(GeobriefError):
     def __init__(self, url: str, problem: str) -> None:
         self.url = url
         super().__init__(f"store {url}: {problem} — give a writable path with --db or GEOBRIEF_DB")
+
+
+class RefreshError(GeobriefError):
+    """Open data for a profile figure cannot be fetched or read; nothing was written."""
+
+    NO_NETWORK = "no network? run where the World Bank API is reachable, or set GEOBRIEF_WORLDBANK_URL"
+
+    def __init__(self, url: str, problem: str, fix: str = NO_NETWORK) -> None:
+        self.url = url
+        self.problem = " ".join(problem.split())  # one line, whatever the server said
+        super().__init__(f"{url}: {self.problem} — {fix}")

@@ -57,6 +57,7 @@ class Report:
     dates_gold: int = 0
     dates_right: int = 0
     status_right: int = 0
+    errors: list[str] = field(default_factory=list)  # one line per miss, for error analysis
 
     @property
     def events(self) -> Counts:
@@ -149,17 +150,31 @@ def evaluate(docs: list[GoldDoc], kb: KnowledgeBase) -> Report:
         pairs = _pairs(pred, list(doc.events), trigger_at)
         matched_p = {p.id for p, _ in pairs}
         matched_g = {id(g) for _, g in pairs}
+        body, name = doc.article.body, doc.path.name
         for p in pred:
             if p.id not in matched_p:
                 rep.by_type[p.type].fp += 1
+                rep.errors.append(
+                    f"FP {name}@{trigger_at[p.id]} {p.type} [{p.trigger}] {','.join(p.actors)}->{','.join(p.recipients)}"
+                    f" | {_context(body, trigger_at[p.id])}"
+                )
         for g in doc.events:
             if id(g) not in matched_g:
                 rep.by_type[g.type].fn += 1
+                rep.errors.append(
+                    f"FN {name}@{g.at} {g.type} [{g.trigger}] {','.join(g.actors)}->{','.join(g.recipients)}"
+                    f" | {_context(body, g.at)}"
+                )
         for p, g in pairs:
             rep.by_type[g.type].tp += 1
             rep.pairs += 1
             _set_counts(rep.actors, set(p.actors), set(g.actors))
             _set_counts(rep.recipients, set(p.recipients), set(g.recipients))
+            if set(p.actors) != set(g.actors) or set(p.recipients) != set(g.recipients):
+                rep.errors.append(
+                    f"ROLE {name}@{g.at} {g.type} [{g.trigger}] gold {','.join(g.actors)}->{','.join(g.recipients)}"
+                    f" got {','.join(p.actors)}->{','.join(p.recipients)} | {_context(body, g.at)}"
+                )
             swapped = set(p.actors) == set(g.recipients) and set(p.recipients) == set(g.actors)
             if swapped and set(g.actors) != set(g.recipients):
                 rep.swaps += 1
@@ -174,3 +189,8 @@ def evaluate(docs: list[GoldDoc], kb: KnowledgeBase) -> Report:
                     for x in p.quantities
                 )
     return rep
+
+
+def _context(body: str, at: int, width: int = 70) -> str:
+    """The text around an offset, on one line, for error listings."""
+    return " ".join(body[max(0, at - width) : at + width].split())

@@ -22,7 +22,7 @@ from typing import Generic, NamedTuple, TypeVar
 __all__ = ["PhraseMatcher", "Token", "tokenize"]
 
 T = TypeVar("T")
-_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
+_TOKEN = re.compile(r"\w+(?:-\w+)*(?:['’](?![sS]\b)\w+(?:-\w+)*)*|['’][sS]\b|[^\w\s]")
 _APOSTROPHE = str.maketrans({"’": "'", "‘": "'"})
 _BUCKET = 4  # wildcard words are indexed by their first four characters (or all, if shorter)
 _MIN_STEM = 2

@@ -27,6 +27,7 @@ __all__ = [
     "Place",
     "Play",
     "Profile",
+    "Refresh",
     "Relationship",
     "SourceRef",
     "Weight",
@@ -130,6 +131,14 @@ class Place(_Sourced):
     note: str | None = None  # one sourced sentence about why it matters
 
 
+class Refresh(_Strict):
+    """Where ``geobrief kb refresh`` finds a newer value of an exposure's figure."""
+
+    provider: Literal["worldbank"]
+    indicator: str  # a World Bank indicator code, e.g. NE.TRD.GNFS.ZS (trade, % of GDP)
+    scale: float = 1.0  # multiplies the API value, e.g. to convert units
+
+
 class Exposure(_Sourced):
     """One sourced figure of a target's exposure."""
 
@@ -142,6 +151,7 @@ class Exposure(_Sourced):
     partners: list[str] = []  # actor ids this exposure links the target to
     places: list[str] = []  # place ids it depends on
     regions: list[str] = []  # M49 sub-regions it depends on
+    refresh: Refresh | None = None  # open data that can update value and year
 
 
 class Weight(_Strict):
