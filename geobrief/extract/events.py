@@ -144,6 +144,64 @@ def _status(cues: list[tuple[int, int, str]], ti: int, tj: int) -> Status:
     return "asserted"
 
 
+_DETERMINERS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "its",
+        "their",
+        "his",
+        "her",
+        "our",
+        "your",
+        "this",
+        "these",
+        "that",
+        "those",
+        "any",
+        "further",
+        "new",
+        "recent",
+        "repeated",
+        "continued",
+        "such",
+        "possible",
+        "latest",
+        "another",
+        "multiple",
+        "several",
+        "numerous",
+        "'s",
+        "'",
+        "of",
+    ]
+)
+_NOMINAL_OBJECT = re.compile(r"\b(?:on|against|at|toward|towards|to|targeting)\s+(?:the\s+)?$", re.I)
+
+
+def _nominal(tokens: list[Token], i: int, mentions: list[Mention]) -> list[Mention] | None:
+    """For a trigger used as a noun ("the attacks", "Moscow's relentless attacks", "Houthi threats"), its
+    possessor or modifier as actor (possibly none); None when the trigger is used as a verb."""
+    if tokens[i].low.endswith("ed"):
+        return None  # "attacked", "seized": verbs
+    start = tokens[i].start
+    for k in (i - 1, i - 2):
+        if k < 0:
+            return None
+        tok = tokens[k]
+        owner = [m for m in mentions if tok.start <= m.end <= start and m.end <= tok.end]
+        if owner and owner[-1].how in ("demonym", "group"):
+            return owner[-1:]  # "Houthi threats", "Russian attacks"
+        if tok.low in ("'s", "'"):
+            return [m for m in mentions if m.end <= tok.start][-1:]  # "Moscow's attacks"
+        if tok.low in _DETERMINERS:
+            return []
+        if k == i - 1 and not (tok.text.isalpha() and tok.text.islower()):
+            return None  # "the Council requested": a subject, not an adjective
+    return None
+
+
 def find_events(sentence: Sentence, tokens: list[Token], mentions: list[Mention], lex: Lexicon) -> list[RawEvent]:
     """Events in one sentence, given its tokens and the actor mentions inside it."""
     text, base = sentence.text, sentence.start
@@ -167,7 +225,15 @@ def find_events(sentence: Sentence, tokens: list[Token], mentions: list[Mention]
         recips_m: list[Mention] = []
         by = _BY_AFTER.match(text, t1)
         agents = [m for m in mentions if by and by.end() <= m.start - base <= by.end() + 30][:1] if by else []
-        if agents:  # "was seized by the Houthis", "launch by Pyongyang"
+        nominal = _nominal(tokens, i, mentions)
+        if nominal is not None and not agents:
+            # "Moscow's relentless attacks on Ukraine", "Houthi threats", "attacks on Ukrainian ports"
+            actors_m = nominal
+            later = [m for m in mentions if t1 <= m.start - base <= min(c1, t1 + 60)]
+            recips_m = [
+                m for m in later if _NOMINAL_OBJECT.search(text[max(t1, m.start - base - 12) : m.start - base])
+            ][:1]
+        elif agents:  # "was seized by the Houthis", "launch by Pyongyang"
             actors_m = agents
             participle = trigger.lower().endswith(("ed", "en", "ck", "ot"))
             if participle or _PASSIVE_BEFORE.search(text, max(0, t0 - 20), t0):
