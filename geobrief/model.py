@@ -66,7 +66,7 @@ class Mention:
     start: int
     end: int
     text: str
-    how: Literal["name", "alias", "capital", "demonym", "leader", "organisation", "group"]
+    how: Literal["name", "alias", "capital", "demonym", "leader", "organisation", "group", "coref"]
     role: str | None = None  # GOV, MIL, REB, ...
 
 

@@ -144,6 +144,8 @@ def _status(cues: list[tuple[int, int, str]], ti: int, tj: int) -> Status:
     return "asserted"
 
 
+_SENDING = ("send", "sent", "dispatch", "deploy")
+_NOUN_ENDINGS = ("ment", "tion", "sion", "ance", "ence", "ure", "ship")
 _DETERMINERS = frozenset(
     [
         "the",
@@ -191,8 +193,8 @@ def _nominal(tokens: list[Token], i: int, mentions: list[Mention]) -> list[Menti
             return None
         tok = tokens[k]
         owner = [m for m in mentions if tok.start <= m.end <= start and m.end <= tok.end]
-        if owner and owner[-1].how in ("demonym", "group"):
-            return owner[-1:]  # "Houthi threats", "Russian attacks"
+        if owner and (owner[-1].how in ("demonym", "group") or (k == i - 1 and tokens[i].low.endswith(_NOUN_ENDINGS))):
+            return owner[-1:]  # "Houthi threats", "Russian attacks", "U.S. commitment"
         if tok.low in ("'s", "'"):
             return [m for m in mentions if m.end <= tok.start][-1:]  # "Moscow's attacks"
         if tok.low in _DETERMINERS:
@@ -215,7 +217,11 @@ def find_events(sentence: Sentence, tokens: list[Token], mentions: list[Mention]
         return out
     cues = lex.status.find(tokens)
     modes_here = {payload for _i, _j, payload in lex.modes.find(tokens)}
+    asked = False  # a request or refusal earlier in the sentence: what follows "to" is its content
     for i, j, etype in found:
+        if asked and i > 0 and tokens[i - 1].low == "to":
+            continue
+        asked = asked or etype in ("REQUEST", "REJECT", "THREATEN")
         t0, t1 = tokens[i].start - base, tokens[j - 1].end - base
         if any(a <= t0 < b or a < t1 <= b for a, b in spans):
             continue
@@ -263,6 +269,10 @@ def find_events(sentence: Sentence, tokens: list[Token], mentions: list[Mention]
         recipients = tuple(dict.fromkeys(m.actor for m in recips_m if m.actor not in actors))
         if not actors and not recipients:
             continue
+        if etype == "AID" and not recipients:
+            if not trigger.lower().startswith(_SENDING):
+                continue  # aid goes to someone
+            etype = "MOBILIZE"  # sending forces with no one to receive them is readying one's own
         key = (etype, actors, recipients)
         if key in seen:
             continue

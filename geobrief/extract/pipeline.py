@@ -60,6 +60,58 @@ def _sentence_topics(kb: KnowledgeBase, tokens: list[Token]) -> tuple[tuple[str,
     return tuple(found), places
 
 
+_COREF: PhraseMatcher[str] = PhraseMatcher(
+    [("that country", "state"), ("the country", "state"), ("that nation", "state"), ("it", "it"), ("he", "leader"),
+     ("she", "leader"), ("the president", "leader"), ("the leader", "leader"), ("the prime minister", "leader")]
+)  # fmt: skip
+LEADER_REACH = 1  # sentences after a named leader in which "he" or "the president" still refers to them
+
+
+class _Coreference:
+    """Resolves "that country", "he", "the president" to the last state or leader named."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.state: Mention | None = None
+        self.leader: Mention | None = None
+        self.leader_sentence = -99
+        self.state_sentence = -99
+
+    def resolve(self, index: int, tokens: list[Token], found: list[Mention], text: str, offset: int) -> list[Mention]:
+        out = list(found)
+        for i, j, kind in _COREF.find(tokens):
+            start, end = tokens[i].start, tokens[j - 1].end
+            if any(m.start <= start < m.end for m in found):
+                continue
+            before = [m for m in found if m.end <= start]
+            state = next((m for m in reversed(before) if self._is_state(m)), self.state)
+            leader = next((m for m in reversed(before) if m.how == "leader"), None)
+            if leader is None and index - self.leader_sentence <= LEADER_REACH:
+                leader = self.leader
+            if kind == "it":  # only a state named in this or the previous sentence
+                recent = next((m for m in reversed(before) if self._is_state(m)), None)
+                if recent is None and index - self.state_sentence <= 1:
+                    recent = self.state
+                state, kind = recent, "state"
+            ref = state if kind == "state" else leader
+            if ref is None:
+                continue
+            out.append(
+                Mention(actor=ref.actor, entity=ref.entity, start=start, end=end, text=text[start - offset : end - offset],
+                        how="coref", role="GOV" if kind == "leader" else ref.role)  # fmt: skip
+            )
+        for m in found:
+            if self._is_state(m):
+                self.state, self.state_sentence = m, index
+            if m.how == "leader":
+                self.leader, self.leader_sentence = m, index
+        return sorted(out, key=lambda m: m.start)
+
+    def _is_state(self, m: Mention) -> bool:
+        actor = self.kb.actors.get(m.entity)
+        return actor is not None and actor.kind == "state"
+
+
 def extract(article: Article, kb: KnowledgeBase) -> Extraction:
     """Sentences, mentions and events of ``article``."""
     gaz = gazetteer(kb)
@@ -69,9 +121,11 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
     events: list[Event] = []
     contexts: list[tuple[str, ...]] = []
     places: list[tuple[str, ...]] = []
+    coref = _Coreference(kb)
     for sent in sentences:
         tokens = tokenize(sent.text, sent.start)
         found = gaz.find_tokens(tokens, text=sent.text, offset=sent.start, date=article.published)
+        found = coref.resolve(sent.index, tokens, found, sent.text, sent.start)
         mentions.extend(found)
         raw = find_events(sent, tokens, found, lex)
         if not raw:
