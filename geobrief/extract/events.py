@@ -204,6 +204,24 @@ def _nominal(tokens: list[Token], i: int, mentions: list[Mention]) -> list[Menti
     return None
 
 
+_SPEECH_AFTER = re.compile(
+    r"^(?:[’']s\s+\w+(?:\s+\w+)?\s+)?(?:\w+\s+)?(?:said|says|told|stated|noted|added|reported|announced|claimed|"
+    r"insisted|argued|alleged)\b",
+    re.I,
+)
+
+
+def _speakers(text: str, base: int, mentions: list[Mention], t0: int) -> list[Mention]:
+    """Mentions that introduce reported speech before the trigger ("Ukraine said the soldiers attacked"):
+    the speaker reports the event but is not its actor."""
+    out = []
+    for m in mentions:
+        end = m.end - base
+        if end <= t0 and _SPEECH_AFTER.match(text[end : min(t0, end + 40)].lstrip()):
+            out.append(m)
+    return out
+
+
 def find_events(sentence: Sentence, tokens: list[Token], mentions: list[Mention], lex: Lexicon) -> list[RawEvent]:
     """Events in one sentence, given its tokens and the actor mentions inside it."""
     text, base = sentence.text, sentence.start
@@ -245,9 +263,16 @@ def find_events(sentence: Sentence, tokens: list[Token], mentions: list[Mention]
             if participle or _PASSIVE_BEFORE.search(text, max(0, t0 - 20), t0):
                 recips_m = _group_before(mentions, text, base, t0, c0)[-1:]
         else:
-            actors_m = _group_before(mentions, text, base, t0, c0)
+            speakers = _speakers(text, base, mentions, t0)
+            candidates = [m for m in mentions if m not in speakers]
+            actors_m = _group_before(candidates, text, base, t0, c0)
+            if i > 0 and tokens[i - 1].low in ("and", "but"):
+                # "condemned the deployment and called on Pyongyang": coordinated verbs share the subject
+                subject = [m for m in candidates if m.end - base <= t0 and not _PREP_BEFORE.search(
+                    text, max(0, m.start - base - 15), m.start - base)][:1]  # fmt: skip
+                actors_m = subject or actors_m
             if not actors_m:  # subject outside the clause: the sentence's first actor before the trigger
-                actors_m = _group_before(mentions, text, base, t0, 0)[:1]
+                actors_m = _group_before(candidates, text, base, t0, 0)[:1]
             comma = text.find(",", t1)
             stop = min(c1, t1 + 90, comma if comma >= 0 else len(text))
             after = [m for m in mentions if t1 <= m.start - base <= stop]
@@ -269,6 +294,10 @@ def find_events(sentence: Sentence, tokens: list[Token], mentions: list[Mention]
         recipients = tuple(dict.fromkeys(m.actor for m in recips_m if m.actor not in actors))
         if not actors and not recipients:
             continue
+        if etype == "MOBILIZE" and recipients and trigger.lower().startswith(_SENDING):
+            cue = text[max(0, recips_m[0].start - base - 12) : recips_m[0].start - base].lower()
+            if re.search(r"\b(?:to|for)\s+(?:the\s+)?$", cue):
+                etype = "AID"  # forces sent to another state: military help to it
         if etype == "AID" and not recipients:
             if not trigger.lower().startswith(_SENDING):
                 continue  # aid goes to someone

@@ -123,6 +123,10 @@ class Gazetteer:
         out: list[Mention] = []
         for i, j, form in self._matcher.find(tokens):
             entry = self._choose(form, date)
+            if entry.how == "organisation" and i >= 2 and tokens[i - 1].low in ("'s", "'") and out:
+                owner = out[-1]  # "Russia's Security Council" is Russia's own body, not the UN's
+                if owner.end <= tokens[i - 1].start and owner.how in ("name", "alias", "capital"):
+                    entry = _Entry(owner.actor, owner.entity, "name", "GOV")
             role = entry.role
             if entry.how in ("name", "alias", "demonym", "capital", "organisation"):
                 role = _role_after(tokens, j) or role

@@ -76,6 +76,7 @@ class _Coreference:
         self.leader: Mention | None = None
         self.leader_sentence = -99
         self.state_sentence = -99
+        self.short: dict[str, Mention] = {}
 
     def resolve(self, index: int, tokens: list[Token], found: list[Mention], text: str, offset: int) -> list[Mention]:
         out = list(found)
@@ -85,7 +86,8 @@ class _Coreference:
                 continue
             before = [m for m in found if m.end <= start]
             state = next((m for m in reversed(before) if self._is_state(m)), self.state)
-            leader = next((m for m in reversed(before) if m.how == "leader"), None)
+            # subjects are preferred referents: the first leader named in this sentence, else in the last
+            leader = next((m for m in before if m.how == "leader"), None)
             if leader is None and index - self.leader_sentence <= LEADER_REACH:
                 leader = self.leader
             if kind == "it":  # only a state named in this or the previous sentence
@@ -100,12 +102,34 @@ class _Coreference:
                 Mention(actor=ref.actor, entity=ref.entity, start=start, end=end, text=text[start - offset : end - offset],
                         how="coref", role="GOV" if kind == "leader" else ref.role)  # fmt: skip
             )
+        first_leader = next((m for m in found if m.how == "leader"), None)
+        if first_leader is not None:
+            self.leader, self.leader_sentence = first_leader, index
+            self._remember_short_names(first_leader)
         for m in found:
             if self._is_state(m):
                 self.state, self.state_sentence = m, index
-            if m.how == "leader":
-                self.leader, self.leader_sentence = m, index
+        out += self._short_names(tokens, out, text, offset)
         return sorted(out, key=lambda m: m.start)
+
+    def _remember_short_names(self, m: Mention) -> None:
+        """After "Kim Jong Un", a later "Kim" in the same article is the same leader."""
+        parts = m.text.split()
+        if len(parts) > 1:
+            for part in (parts[0], parts[-1]):
+                self.short.setdefault(part, m)
+
+    def _short_names(self, tokens: list[Token], found: list[Mention], text: str, offset: int) -> list[Mention]:
+        out = []
+        for tok in tokens:
+            ref = self.short.get(tok.text)
+            if ref is None or any(m.start <= tok.start < m.end for m in found):
+                continue
+            out.append(
+                Mention(actor=ref.actor, entity=ref.entity, start=tok.start, end=tok.end,
+                        text=text[tok.start - offset : tok.end - offset], how="leader", role="GOV")  # fmt: skip
+            )
+        return out
 
     def _is_state(self, m: Mention) -> bool:
         actor = self.kb.actors.get(m.entity)
