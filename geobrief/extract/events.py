@@ -305,6 +305,11 @@ def find_events(sentence: Sentence, tokens: list[Token], mentions: list[Mention]
         key = (etype, actors, recipients)
         if key in seen:
             continue
+        same = next((k for k, e in enumerate(out) if e.type == etype and e.actors == actors), None)
+        if same is not None and set(out[same].recipients) <= set(recipients):
+            del out[same]  # one event, named twice ("strikes killed"): keep the fuller reading
+        elif same is not None and set(recipients) <= set(out[same].recipients):
+            continue
         seen.add(key)
         mode = next((m for m in lex.mode_order.get(etype, ()) if (etype, m) in modes_here), None)
         out.append(

@@ -143,7 +143,7 @@ def test_dates_resolve_against_publication(text: str, published: str, want: str)
 
 
 def test_event_dates_and_quantities_attach(kb: KnowledgeBase) -> None:
-    art = article_from_text("DATE: 2025-12-28\n\nNorth Korea said on Saturday that at least nine soldiers were killed.")
+    art = article_from_text("DATE: 2025-12-28\n\nRussian strikes killed at least nine Ukrainian soldiers on Saturday.")
     evs = extract(art, kb).events
     killed = [q for e in evs for q in e.quantities if q.kind == "killed"]
     assert killed and killed[0].value == 9 and killed[0].qualifier == "at_least"
