@@ -193,8 +193,10 @@ def _nominal(tokens: list[Token], i: int, mentions: list[Mention]) -> list[Menti
             return None
         tok = tokens[k]
         owner = [m for m in mentions if tok.start <= m.end <= start and m.end <= tok.end]
-        if owner and (owner[-1].how in ("demonym", "group") or (k == i - 1 and tokens[i].low.endswith(_NOUN_ENDINGS))):
-            return owner[-1:]  # "Houthi threats", "Russian attacks", "U.S. commitment"
+        if owner and (owner[-1].how in ("demonym", "group") or tokens[i].low.endswith(_NOUN_ENDINGS)):
+            # "Houthi threats", "Russian attacks", "U.S. commitment", "DPRK-Russia partnership"
+            pair = [m for m in mentions if m.end <= owner[-1].start and owner[-1].start - m.end <= 1]
+            return pair[-1:] + owner[-1:]
         if tok.low in ("'s", "'"):
             return [m for m in mentions if m.end <= tok.start][-1:]  # "Moscow's attacks"
         if tok.low in _DETERMINERS:

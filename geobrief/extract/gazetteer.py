@@ -93,6 +93,9 @@ class Gazetteer:
                 add(cap, _Entry(code, actor.id, "capital", "GOV"))
             for dem in actor.demonyms:
                 add(dem, _Entry(code, actor.id, "demonym" if how == "name" else how, role))
+            for body in actor.bodies:
+                for form in [body.name, *body.aliases]:
+                    add(form, _Entry(code, actor.id, "alias", body.role))
             for leader in actor.leaders:
                 for form in [leader.name, *leader.aliases]:
                     add(form, _Entry(code, actor.id, "leader", "GOV", leader.start, leader.end))
@@ -128,7 +131,9 @@ class Gazetteer:
                 if owner.end <= tokens[i - 1].start and owner.how in ("name", "alias", "capital"):
                     entry = _Entry(owner.actor, owner.entity, "name", "GOV")
             role = entry.role
-            if entry.how in ("name", "alias", "demonym", "capital", "organisation"):
+            if entry.how in ("name", "alias", "demonym", "capital", "organisation") and (
+                entry.role is None or entry.how == "capital"
+            ):
                 role = _role_after(tokens, j) or role
             start, end = tokens[i].start, tokens[j - 1].end
             out.append(

@@ -99,8 +99,15 @@ class _Coreference:
             if ref is None:
                 continue
             out.append(
-                Mention(actor=ref.actor, entity=ref.entity, start=start, end=end, text=text[start - offset : end - offset],
-                        how="coref", role="GOV" if kind == "leader" else ref.role)  # fmt: skip
+                Mention(
+                    actor=ref.actor,
+                    entity=ref.entity,
+                    start=start,
+                    end=end,
+                    text=text[start - offset : end - offset],
+                    how="coref",
+                    role="GOV" if kind == "leader" else ref.role,
+                )  # fmt: skip
             )
         first_leader = next((m for m in found if m.how == "leader"), None)
         if first_leader is not None:
@@ -126,8 +133,15 @@ class _Coreference:
             if ref is None or any(m.start <= tok.start < m.end for m in found):
                 continue
             out.append(
-                Mention(actor=ref.actor, entity=ref.entity, start=tok.start, end=tok.end,
-                        text=text[tok.start - offset : tok.end - offset], how="leader", role="GOV")  # fmt: skip
+                Mention(
+                    actor=ref.actor,
+                    entity=ref.entity,
+                    start=tok.start,
+                    end=tok.end,
+                    text=text[tok.start - offset : tok.end - offset],
+                    how="leader",
+                    role="GOV",
+                )  # fmt: skip
             )
         return out
 

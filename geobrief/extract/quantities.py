@@ -73,8 +73,12 @@ _UNITS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("duration_days", re.compile(r"^\s*(days?|weeks?|months?|years?)\b", re.I)),
 ]
-_KILLED_BEFORE = re.compile(r"\b(?:killed|killing|kills)\s+(?:(?:at least|more than|about|some|nearly|over|up to)\s+)?$", re.I)
-_INJURED_BEFORE = re.compile(r"\b(?:injured|injuring|wounded|wounding)\s+(?:(?:at least|more than|about|some|nearly|over|up to)\s+)?$", re.I)
+_KILLED_BEFORE = re.compile(
+    r"\b(?:killed|killing|kills)\s+(?:(?:at least|more than|about|some|nearly|over|up to)\s+)?$", re.I
+)
+_INJURED_BEFORE = re.compile(
+    r"\b(?:injured|injuring|wounded|wounding)\s+(?:(?:at least|more than|about|some|nearly|over|up to)\s+)?$", re.I
+)
 _DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _NOT_QUANTITY_AFTER = re.compile(
     r"^\s*(?:a\.m\.|p\.m\.|am\b|pm\b|th\b|st\b|nd\b|rd\b|(?:January|February|March|April|May|June|July|August|September|October|November|December)\b)",

@@ -22,7 +22,9 @@ from typing import Generic, NamedTuple, TypeVar
 __all__ = ["PhraseMatcher", "Token", "tokenize"]
 
 T = TypeVar("T")
-_TOKEN = re.compile(r"\w+(?:-\w+)*(?:['’](?![sS]\b)\w+(?:-\w+)*)*|['’][sS]\b|[^\w\s]")
+# A capitalised word before a hyphen is a token of its own, so "Chinese-built" and "DPRK-Russia" show
+# their names; "'s" is a token; other hyphens and apostrophes stay inside words ("test-fired", "Ren'ai").
+_TOKEN = re.compile(r"[A-Z]\w*(?=-\w)|\w+(?:-(?![A-Z])\w+)*(?:['’](?![sS]\b)\w+(?:-(?![A-Z])\w+)*)*|['’][sS]\b|[^\w\s]")
 _APOSTROPHE = str.maketrans({"’": "'", "‘": "'"})
 _BUCKET = 4  # wildcard words are indexed by their first four characters (or all, if shorter)
 _MIN_STEM = 2

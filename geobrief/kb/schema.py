@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 __all__ = [
     "TYPES",
     "Actor",
+    "Body",
     "ChannelDef",
     "ContextDef",
     "Effect",
@@ -83,6 +84,14 @@ class Leader(_Strict):
     _start = field_validator("start")(_check_date)
 
 
+class Body(_Strict):
+    """A government body, force or agency that acts for its state ("State Department", "PLA")."""
+
+    name: str
+    aliases: list[str] = []
+    role: Literal["GOV", "MIL", "COP", "SPY", "MED"] = "GOV"
+
+
 class Actor(_Sourced):
     """A state, an organisation or a non-state armed group."""
 
@@ -97,6 +106,7 @@ class Actor(_Sourced):
     memberships: list[str] = []
     attributes: list[str] = []
     leaders: list[Leader] = []
+    bodies: list[Body] = []
     state: str | None = None  # for armed groups: the state they are coded with
     role: str | None = None  # for armed groups: REB, INS, ...
     parent: str | None = None  # for bodies of an organisation
