@@ -61,9 +61,18 @@ def _sentence_topics(kb: KnowledgeBase, tokens: list[Token]) -> tuple[tuple[str,
 
 
 _COREF: PhraseMatcher[str] = PhraseMatcher(
-    [("that country", "state"), ("the country", "state"), ("that nation", "state"), ("it", "it"), ("he", "leader"),
-     ("she", "leader"), ("the president", "leader"), ("the leader", "leader"), ("the prime minister", "leader")]
-)  # fmt: skip
+    [
+        ("that country", "state"),
+        ("the country", "state"),
+        ("that nation", "state"),
+        ("it", "it"),
+        ("he", "leader"),
+        ("she", "leader"),
+        ("the president", "leader"),
+        ("the leader", "leader"),
+        ("the prime minister", "leader"),
+    ]
+)
 LEADER_REACH = 1  # sentences after a named leader in which "he" or "the president" still refers to them
 
 
@@ -107,7 +116,7 @@ class _Coreference:
                     text=text[start - offset : end - offset],
                     how="coref",
                     role="GOV" if kind == "leader" else ref.role,
-                )  # fmt: skip
+                )
             )
         first_leader = next((m for m in found if m.how == "leader"), None)
         if first_leader is not None:
@@ -141,7 +150,7 @@ class _Coreference:
                     text=text[tok.start - offset : tok.end - offset],
                     how="leader",
                     role="GOV",
-                )  # fmt: skip
+                )
             )
         return out
 
