@@ -98,20 +98,30 @@ def resolve(kind: str, m: re.Match[str], published: str | None) -> str | None:
     return pub.isoformat()
 
 
-_ANY_DATE = re.compile(
-    r"\d{4}|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday"
-    r"|Sunday|today|yesterday|week|month|year)",
-    re.IGNORECASE,
-)
+_KEYS = (
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "monday", "tuesday",
+    "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday", "week", "month", "year",
+)  # fmt: skip
+_DIGITS4 = re.compile(r"\d{4}")
 
 
 def find_dates(text: str, published: str | None) -> list[tuple[int, int, str]]:
     """(start, end, resolved date) for each date expression in ``text``, in order."""
     found: list[tuple[int, int, str]] = []
-    if not _ANY_DATE.search(text):
+    low = text.lower()
+    if not _DIGITS4.search(text) and not any(k in low for k in _KEYS):
         return found
     taken: list[tuple[int, int]] = []
+    has_month = any(k in low for k in _KEYS[:12])
+    needed = {
+        "dmy": has_month, "mdy": has_month, "my": has_month,
+        "weekday": any(k in low for k in _KEYS[12:19]),
+        "rel": any(k in low for k in _KEYS[19:]),
+        "year": _DIGITS4.search(text) is not None,
+    }  # fmt: skip
     for kind, rx in _PATTERNS:
+        if not needed[kind]:
+            continue
         for m in rx.finditer(text):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue

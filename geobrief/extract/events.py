@@ -22,10 +22,10 @@ from pathlib import Path
 
 import yaml
 
-from geobrief.extract.tokens import PhraseMatcher, Token
+from geobrief.extract.tokens import Token
 from geobrief.model import Mention, Sentence, Status
 
-__all__ = ["Lexicon", "RawEvent", "find_events", "keyword_regex", "lexicon"]
+__all__ = ["Cues", "Lexicon", "RawEvent", "find_events", "keyword_regex", "lexicon"]
 
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|be|get|got)\s+(?:\w+ly\s+)?$", re.I)
 _BY_AFTER = re.compile(r"\s+by\s+(?:the\s+)?", re.I)
@@ -59,27 +59,32 @@ def _to_regex(pattern: str) -> str:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """Compiled trigger, mode and status patterns."""
+    """The trigger, mode and status phrases, as (phrase, (kind, value)) for one combined matcher:
+    kind T is a trigger (value: its type, or _IGNORE), M a mode cue (value: (type, mode)), S a status cue."""
 
-    triggers: PhraseMatcher[str]  # payload: the event type, or _IGNORE
-    modes: PhraseMatcher[tuple[str, str]]  # payload: (type, mode)
+    entries: tuple[tuple[str, tuple[str, object]], ...]
     mode_order: dict[str, tuple[str, ...]]  # type -> its modes, first wins
-    status: PhraseMatcher[str]  # payload: status cue
 
 
 @cache
 def lexicon(path: Path | None = None) -> Lexicon:
-    """The trigger lexicon, compiled once."""
+    """The trigger lexicon, read once."""
     doc = yaml.safe_load((path or Path(__file__).with_name("lexicon.yaml")).read_text("utf-8"))
-    items = [(p, t) for t, ps in doc["triggers"].items() for p in ps]
-    items += [(p, "_IGNORE") for p in doc.get("ignore", [])]
-    triggers: PhraseMatcher[str] = PhraseMatcher(items)
-    modes: PhraseMatcher[tuple[str, str]] = PhraseMatcher(
-        (w, (t, mode)) for t, ms in doc["modes"].items() for mode, words in ms.items() for w in words
-    )
+    entries: list[tuple[str, tuple[str, object]]] = [(p, ("T", t)) for t, ps in doc["triggers"].items() for p in ps]
+    entries += [(p, ("T", "_IGNORE")) for p in doc.get("ignore", [])]
+    entries += [(w, ("M", (t, mode))) for t, ms in doc["modes"].items() for mode, words in ms.items() for w in words]
+    entries += [(w, ("S", k)) for k, ws in doc["status"].items() for w in ws]
     order = {t: tuple(ms) for t, ms in doc["modes"].items()}
-    status: PhraseMatcher[str] = PhraseMatcher((w, k) for k, ws in doc["status"].items() for w in ws)
-    return Lexicon(triggers, modes, order, status)
+    return Lexicon(tuple(entries), order)
+
+
+@dataclass(frozen=True)
+class Cues:
+    """What the lexicon found in one sentence."""
+
+    triggers: list[tuple[int, int, str]]  # token span and event type, non-overlapping
+    status: list[tuple[int, int, str]]  # token span and status cue
+    modes: set[tuple[str, str]]  # (type, mode) cues present
 
 
 @dataclass(frozen=True)
@@ -224,19 +229,21 @@ def _speakers(text: str, base: int, mentions: list[Mention], t0: int) -> list[Me
     return out
 
 
-def find_events(sentence: Sentence, tokens: list[Token], mentions: list[Mention], lex: Lexicon) -> list[RawEvent]:
-    """Events in one sentence, given its tokens and the actor mentions inside it."""
+def find_events(
+    sentence: Sentence, tokens: list[Token], mentions: list[Mention], lex: Lexicon, found_cues: Cues
+) -> list[RawEvent]:
+    """Events in one sentence, given its tokens, the actor mentions and the lexicon cues inside it."""
     text, base = sentence.text, sentence.start
     spans = [(m.start - base, m.end - base) for m in mentions]
     out: list[RawEvent] = []
     seen: set[tuple[str, tuple[str, ...], tuple[str, ...]]] = set()
     if not mentions:
         return out
-    found = [t for t in lex.triggers.find(tokens) if t[2] != "_IGNORE"]
+    found = [t for t in found_cues.triggers if t[2] != "_IGNORE"]
     if not found:
         return out
-    cues = lex.status.find(tokens)
-    modes_here = {payload for _i, _j, payload in lex.modes.find(tokens)}
+    cues = found_cues.status
+    modes_here = found_cues.modes
     asked = False  # a request or refusal earlier in the sentence: what follows "to" is its content
     for i, j, etype in found:
         if asked and i > 0 and tokens[i - 1].low == "to":

@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from functools import cache
 
 from geobrief.extract.dates import find_dates
-from geobrief.extract.events import find_events, lexicon
+from geobrief.extract.events import Cues, find_events, lexicon
 from geobrief.extract.gazetteer import gazetteer
 from geobrief.extract.quantities import find_quantities
 from geobrief.extract.sentences import split_sentences
-from geobrief.extract.tokens import PhraseMatcher, Token, tokenize
+from geobrief.extract.tokens import PhraseMatcher, Token, longest, tokenize
 from geobrief.kb.loader import KnowledgeBase
 from geobrief.model import Article, Event, Evidence, Mention, Sentence
 
-__all__ = ["Extraction", "Topics", "extract", "topics"]
+__all__ = ["Extraction", "extract", "words"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -35,44 +35,23 @@ class Extraction:
     places: tuple[tuple[str, ...], ...]  # per sentence (computed for sentences with events)
 
 
-@dataclass(frozen=True)
-class Topics:
-    """Keyword matchers of the knowledge base's contexts and places."""
-
-    contexts: PhraseMatcher[str]  # payload: context id
-    places: PhraseMatcher[str]  # payload: place id
+_COREF_PHRASES = [
+    ("that country", "state"), ("the country", "state"), ("that nation", "state"), ("it", "it"), ("he", "leader"),
+    ("she", "leader"), ("the president", "leader"), ("the leader", "leader"), ("the prime minister", "leader"),
+]  # fmt: skip
 
 
 @cache
-def topics(kb: KnowledgeBase) -> Topics:
-    """Context and place matchers for ``kb``, built once."""
-    ctx = PhraseMatcher((w, c.id) for c in kb.contexts.values() for w in c.keywords)
-    plc = PhraseMatcher((form, p.id) for p in kb.places.values() for form in [p.name, *p.aliases])
-    return Topics(ctx, plc)
+def words(kb: KnowledgeBase) -> PhraseMatcher[tuple[str, object]]:
+    """One matcher for every word cue of a sentence: triggers, modes and status (the lexicon), contexts (X)
+    and places (P) of the knowledge base, and coreference phrases (C); built once."""
+    entries = list(lexicon().entries)
+    entries += [(w, ("X", c.id)) for c in kb.contexts.values() for w in c.keywords]
+    entries += [(form, ("P", p.id)) for p in kb.places.values() for form in [p.name, *p.aliases]]
+    entries += [(phrase, ("C", kind)) for phrase, kind in _COREF_PHRASES]
+    return PhraseMatcher(entries)
 
 
-def _sentence_topics(kb: KnowledgeBase, tokens: list[Token]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    tp = topics(kb)
-    found = dict.fromkeys(c for _, _, c in tp.contexts.find(tokens))
-    places = tuple(dict.fromkeys(p for _, _, p in tp.places.find(tokens)))
-    for pid in places:
-        found.update(dict.fromkeys(kb.places[pid].contexts))
-    return tuple(found), places
-
-
-_COREF: PhraseMatcher[str] = PhraseMatcher(
-    [
-        ("that country", "state"),
-        ("the country", "state"),
-        ("that nation", "state"),
-        ("it", "it"),
-        ("he", "leader"),
-        ("she", "leader"),
-        ("the president", "leader"),
-        ("the leader", "leader"),
-        ("the prime minister", "leader"),
-    ]
-)
 LEADER_REACH = 1  # sentences after a named leader in which "he" or "the president" still refers to them
 
 
@@ -87,9 +66,17 @@ class _Coreference:
         self.state_sentence = -99
         self.short: dict[str, Mention] = {}
 
-    def resolve(self, index: int, tokens: list[Token], found: list[Mention], text: str, offset: int) -> list[Mention]:
+    def resolve(
+        self,
+        index: int,
+        tokens: list[Token],
+        found: list[Mention],
+        text: str,
+        offset: int,
+        phrases: list[tuple[int, int, str]],
+    ) -> list[Mention]:
         out = list(found)
-        for i, j, kind in _COREF.find(tokens):
+        for i, j, kind in phrases:
             start, end = tokens[i].start, tokens[j - 1].end
             if any(m.start <= start < m.end for m in found):
                 continue
@@ -136,10 +123,13 @@ class _Coreference:
                 self.short.setdefault(part, m)
 
     def _short_names(self, tokens: list[Token], found: list[Mention], text: str, offset: int) -> list[Mention]:
-        out = []
-        for tok in tokens:
-            ref = self.short.get(tok.text)
-            if ref is None or any(m.start <= tok.start < m.end for m in found):
+        out: list[Mention] = []
+        short = self.short
+        if not short:
+            return out
+        for tok in [t for t in tokens if t[0] in short]:
+            ref = short[tok.text]
+            if any(m.start <= tok.start < m.end for m in found):
                 continue
             out.append(
                 Mention(
@@ -159,6 +149,35 @@ class _Coreference:
         return actor is not None and actor.kind == "state"
 
 
+@dataclass(frozen=True)
+class _SentenceCues:
+    lexical: Cues
+    coref: list[tuple[int, int, str]]
+    contexts: list[str]
+    places: list[str]
+
+
+def _split_cues(matches: list[tuple[int, int, tuple[str, object], int]]) -> _SentenceCues:
+    """Sort one pass of the combined matcher into its kinds."""
+    if not matches:
+        return _NO_CUES
+    by_kind: dict[str, list[tuple[int, int, object, int]]] = {"T": [], "S": [], "M": [], "X": [], "P": [], "C": []}
+    for i, j, (kind, value), spec in matches:
+        by_kind[kind].append((i, j, value, spec))
+    triggers = [(i, j, str(v)) for i, j, v in longest(by_kind["T"])]
+    status = [(i, j, str(v)) for i, j, v, _ in by_kind["S"]]
+    modes = {v for _i, _j, v, _ in by_kind["M"]}
+    return _SentenceCues(
+        lexical=Cues(triggers=triggers, status=status, modes=modes),  # type: ignore[arg-type]
+        coref=[(i, j, str(v)) for i, j, v in longest(by_kind["C"])],
+        contexts=[str(v) for _i, _j, v, _ in by_kind["X"]],
+        places=[str(v) for _i, _j, v in longest(by_kind["P"])],
+    )
+
+
+_NO_CUES = _SentenceCues(lexical=Cues(triggers=[], status=[], modes=set()), coref=[], contexts=[], places=[])
+
+
 def extract(article: Article, kb: KnowledgeBase) -> Extraction:
     """Sentences, mentions and events of ``article``."""
     gaz = gazetteer(kb)
@@ -169,19 +188,22 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
     contexts: list[tuple[str, ...]] = []
     places: list[tuple[str, ...]] = []
     coref = _Coreference(kb)
+    matcher = words(kb)
     for sent in sentences:
         tokens = tokenize(sent.text, sent.start)
+        cues = _split_cues(matcher.find_all(tokens))
         found = gaz.find_tokens(tokens, text=sent.text, offset=sent.start, date=article.published)
-        found = coref.resolve(sent.index, tokens, found, sent.text, sent.start)
+        found = coref.resolve(sent.index, tokens, found, sent.text, sent.start, cues.coref)
         mentions.extend(found)
-        raw = find_events(sent, tokens, found, lex)
-        if not raw:
-            contexts.append(())
-            places.append(())
-            continue
-        ctx, plc = _sentence_topics(kb, tokens)
+        raw = find_events(sent, tokens, found, lex, cues.lexical)
+        ctx = tuple(dict.fromkeys(cues.contexts))
+        plc = tuple(dict.fromkeys(cues.places))
+        for pid in plc:
+            ctx += tuple(c for c in kb.places[pid].contexts if c not in ctx)
         contexts.append(ctx)
         places.append(plc)
+        if not raw:
+            continue
         quantities = find_quantities(sent.text, sent.start)
         dates = find_dates(sent.text, article.published)
         for n, ev in enumerate(raw):

@@ -57,13 +57,17 @@ _QUALIFIERS = [
 ]
 _QUAL_RE = re.compile(r"(" + "|".join(p for _, p in _QUALIFIERS) + r")\s+$", re.IGNORECASE)
 _NUMWORD = "|".join(sorted((re.escape(w) for w in _WORDS), key=len, reverse=True))
-_NUM = re.compile(
-    r"(?P<cur>US\$|S\$|\$|USD\s?|SGD\s?|€|£)?"
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|(?<![\w-])(?:" + _NUMWORD + r")(?![\w]))"
+_NUM_TAIL = (
     r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|tn|m|k)\b)?"
-    r"(?P<rest>[-\s]?(?:per\s?cent|percent|%)|-day|-month|-week|-year)?",
+    r"(?P<rest>[-\s]?(?:per\s?cent|percent|%)|-day|-month|-week|-year)?"
+)
+# digits and number words are two patterns: the words' alternation is slow, so it runs only when one occurs
+_NUM = re.compile(
+    r"(?P<cur>US\$|S\$|\$|USD\s?|SGD\s?|€|£)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)" + _NUM_TAIL,
     re.IGNORECASE,
 )
+_NUM_WORDS = re.compile(r"(?P<cur>)(?P<num>(?<![\w-])(?:" + _NUMWORD + r")(?![\w]))" + _NUM_TAIL, re.IGNORECASE)
+_WORD_SET = frozenset(w for w in _WORDS if " " not in w) | {"a"}
 _UNITS: list[tuple[str, re.Pattern[str]]] = [
     ("killed", re.compile(r"^\s*(?:[\w-]+\s){0,3}?(killed|dead|deaths|died|fatalities|lives lost)\b", re.I)),
     ("injured", re.compile(r"^\s*(?:[\w-]+\s){0,3}?(injured|wounded|injuries|casualties)\b", re.I)),
@@ -101,15 +105,21 @@ def parse_number(token: str) -> float | None:
         return None
 
 
-_ANY_NUMBER = re.compile(r"\d|\b(?:" + _NUMWORD + r")\b", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+
+
+def _number_matches(text: str) -> list[re.Match[str]]:
+    found = list(_NUM.finditer(text)) if _DIGIT.search(text) else []
+    if not _WORD_SET.isdisjoint(text.lower().split()):
+        found += _NUM_WORDS.finditer(text)
+        found.sort(key=lambda m: m.start())
+    return found
 
 
 def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
     """Quantities in ``text``, offsets shifted by ``offset``."""
     out: list[Quantity] = []
-    if not _ANY_NUMBER.search(text):
-        return out
-    for m in _NUM.finditer(text):
+    for m in _number_matches(text):
         raw = m.group("num")
         value = parse_number(raw)
         if value is None:

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Generic, NamedTuple, TypeVar
 
-__all__ = ["PhraseMatcher", "Token", "tokenize"]
+__all__ = ["PhraseMatcher", "Token", "longest", "tokenize"]
 
 T = TypeVar("T")
 # A capitalised word before a hyphen is a token of its own, so "Chinese-built" and "DPRK-Russia" show
@@ -46,9 +46,10 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     if len(low) != len(text):  # a few characters change length when lower-cased
         low = "".join(c.lower()[:1] or c for c in norm)
     spans = [m.span() for m in _TOKEN.finditer(text)]
+    new = tuple.__new__  # skips the named tuple's own constructor: this is the hot path of extraction
     if norm is text:
-        return [Token(w, offset + a, offset + b, w, low[a:b]) for a, b in spans for w in (text[a:b],)]
-    return [Token(text[a:b], offset + a, offset + b, norm[a:b], low[a:b]) for a, b in spans]
+        return [new(Token, (w, offset + a, offset + b, w, low[a:b])) for a, b in spans for w in (text[a:b],)]
+    return [new(Token, (text[a:b], offset + a, offset + b, norm[a:b], low[a:b])) for a, b in spans]
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,28 +132,70 @@ class PhraseMatcher(Generic[T]):
     def find(self, tokens: list[Token]) -> list[tuple[int, int, T]]:
         """(first token index, end token index, payload) of each match, left to right."""
         out: list[tuple[int, int, T]] = []
-        i, n = 0, len(tokens)
-        fits, cache, candidates = self._fits, self._cache, self._candidates
-        while i < n:
+        n = len(tokens)
+        cache, candidates = self._cache, self._candidates
+        if self._prefix:
+            starts: list[int] = list(range(n))
+        else:  # only exact first words: look only where one stands
+            exact = self._exact
+            starts = [k for k, t in enumerate(tokens) if t[3] in exact or t[4] in exact]
+        end = 0
+        for i in starts:
+            if i < end:
+                continue
             cands = cache.get(tokens[i][3])  # the token's normalised form
             if cands is None:
                 cands = candidates(tokens[i])
             if not cands:
-                i += 1
                 continue
             best: tuple[int, int, T] | None = None
             for rest, payload, spec in cands:
                 j = i + 1
-                for w in rest:
-                    if j >= n or not fits(w, tokens[j]):
+                for w in rest:  # _fits, inlined
+                    if j >= n:
+                        break
+                    form = tokens[j][3] if w.exact else tokens[j][4]
+                    if not (form.startswith(w.key) if w.prefix else form == w.key):
                         break
                     j += 1
                 else:  # longest match wins; among equals, the most specific first word
                     if best is None or (j, spec) > (best[0], best[1]):
                         best = (j, spec, payload)
             if best is None:
-                i += 1
                 continue
             out.append((i, best[0], best[2]))
-            i = best[0]
+            end = best[0]
         return out
+
+    def find_all(self, tokens: list[Token]) -> list[tuple[int, int, T, int]]:
+        """Every match at every position, overlaps included: (start, end, payload, specificity)."""
+        out: list[tuple[int, int, T, int]] = []
+        n = len(tokens)
+        cache, candidates = self._cache, self._candidates
+        for i in range(n):
+            cands = cache.get(tokens[i][3])
+            if cands is None:
+                cands = candidates(tokens[i])
+            for rest, payload, spec in cands:
+                j = i + 1
+                for w in rest:  # _fits, inlined: this loop is the hot path of extraction
+                    if j >= n:
+                        break
+                    form = tokens[j][3] if w.exact else tokens[j][4]
+                    if not (form.startswith(w.key) if w.prefix else form == w.key):
+                        break
+                    j += 1
+                else:
+                    out.append((i, j, payload, spec))
+        return out
+
+
+def longest(matches: list[tuple[int, int, T, int]]) -> list[tuple[int, int, T]]:
+    """Leftmost-longest, non-overlapping matches (most specific first word among equals)."""
+    out: list[tuple[int, int, T]] = []
+    end = -1
+    for i, j, payload, _spec in sorted(matches, key=lambda m: (m[0], -m[1], -m[3])):
+        if i >= end:
+            out.append((i, j, payload))
+            end = j
+    return out
