@@ -79,6 +79,7 @@ class Analysis:
     relationships: tuple[Relationship, ...]
     quads: dict[str, int]
     contexts: tuple[tuple[str, int], ...]
+    risk: dict[str, int]  # sentences tagged threat, act, and all sentences (GPR word groups)
     impacts: tuple[Impact, ...]
     outlook: dict[str, list[Development]]
     periods: dict[str, str]
@@ -157,6 +158,8 @@ def analyse(
     years = [int(a.published[:4]) for a in articles if a.published]
     base_year = max(years) if years else date.today().year
     impacts = score_impacts(kb, profile, events)
+    tags = [t for ex in extractions for t in ex.gpr]
+    risk = {"threat": sum("threat" in t for t in tags), "act": sum("act" in t for t in tags), "sentences": len(tags)}
     return Analysis(
         profile=profile,
         articles=tuple(articles),
@@ -166,6 +169,7 @@ def analyse(
         rationale=tuple(_rationale(kb, focal, events + list(history or []))),
         relationships=tuple(rels[:4]),
         quads=quads,
+        risk=risk,
         contexts=tuple(sorted(ctx.items(), key=lambda kv: (-kv[1], kv[0]))),
         impacts=tuple(impacts),
         outlook=outlook(kb, profile, events),

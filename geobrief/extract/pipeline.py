@@ -14,6 +14,8 @@ from functools import cache
 from geobrief.extract.dates import find_dates
 from geobrief.extract.events import Cues, find_events, lexicon
 from geobrief.extract.gazetteer import gazetteer
+from geobrief.extract.gpr import gpr_rules
+from geobrief.extract.gpr import tag as gpr_tag
 from geobrief.extract.quantities import find_quantities
 from geobrief.extract.sentences import split_sentences
 from geobrief.extract.tokens import PhraseMatcher, Token, longest, tokenize
@@ -31,8 +33,9 @@ class Extraction:
     sentences: tuple[Sentence, ...]
     mentions: tuple[Mention, ...]
     events: tuple[Event, ...]
-    contexts: tuple[tuple[str, ...], ...]  # per sentence (computed for sentences with events)
-    places: tuple[tuple[str, ...], ...]  # per sentence (computed for sentences with events)
+    contexts: tuple[tuple[str, ...], ...]  # per sentence
+    places: tuple[tuple[str, ...], ...]  # per sentence
+    gpr: tuple[frozenset[str], ...] = ()  # per sentence: "threat" and/or "act" (Caldara-Iacoviello)
 
 
 _COREF_PHRASES = [
@@ -49,6 +52,7 @@ def words(kb: KnowledgeBase) -> PhraseMatcher[tuple[str, object]]:
     entries += [(w, ("X", c.id)) for c in kb.contexts.values() for w in c.keywords]
     entries += [(form, ("P", p.id)) for p in kb.places.values() for form in [p.name, *p.aliases]]
     entries += [(phrase, ("C", kind)) for phrase, kind in _COREF_PHRASES]
+    entries += list(gpr_rules().entries)
     return PhraseMatcher(entries)
 
 
@@ -155,13 +159,14 @@ class _SentenceCues:
     coref: list[tuple[int, int, str]]
     contexts: list[str]
     places: list[str]
+    gpr: list[tuple[int, str]]
 
 
 def _split_cues(matches: list[tuple[int, int, tuple[str, object], int]]) -> _SentenceCues:
     """Sort one pass of the combined matcher into its kinds."""
     if not matches:
         return _NO_CUES
-    by_kind: dict[str, list[tuple[int, int, object, int]]] = {"T": [], "S": [], "M": [], "X": [], "P": [], "C": []}
+    by_kind: dict[str, list[tuple[int, int, object, int]]] = {k: [] for k in "TSMXPCG"}
     for i, j, (kind, value), spec in matches:
         by_kind[kind].append((i, j, value, spec))
     triggers = [(i, j, str(v)) for i, j, v in longest(by_kind["T"])]
@@ -172,10 +177,11 @@ def _split_cues(matches: list[tuple[int, int, tuple[str, object], int]]) -> _Sen
         coref=[(i, j, str(v)) for i, j, v in longest(by_kind["C"])],
         contexts=[str(v) for _i, _j, v, _ in by_kind["X"]],
         places=[str(v) for _i, _j, v in longest(by_kind["P"])],
+        gpr=[(i, str(v)) for i, _j, v, _ in by_kind["G"]],
     )
 
 
-_NO_CUES = _SentenceCues(lexical=Cues(triggers=[], status=[], modes=set()), coref=[], contexts=[], places=[])
+_NO_CUES = _SentenceCues(lexical=Cues(triggers=[], status=[], modes=set()), coref=[], contexts=[], places=[], gpr=[])
 
 
 def extract(article: Article, kb: KnowledgeBase) -> Extraction:
@@ -189,6 +195,8 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
     places: list[tuple[str, ...]] = []
     coref = _Coreference(kb)
     matcher = words(kb)
+    rules = gpr_rules()
+    risk: list[frozenset[str]] = []
     for sent in sentences:
         tokens = tokenize(sent.text, sent.start)
         cues = _split_cues(matcher.find_all(tokens))
@@ -202,6 +210,7 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
             ctx += tuple(c for c in kb.places[pid].contexts if c not in ctx)
         contexts.append(ctx)
         places.append(plc)
+        risk.append(gpr_tag(cues.gpr, rules))
         if not raw:
             continue
         quantities = find_quantities(sent.text, sent.start)
@@ -238,4 +247,5 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
         events=tuple(events),
         contexts=tuple(contexts),
         places=tuple(places),
+        gpr=tuple(risk),
     )

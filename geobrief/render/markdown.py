@@ -51,7 +51,13 @@ class _Notes:
             entry = self.kb.entry(eid)
         except KeyError:
             return f"Knowledge base: `{eid}`."
-        name = getattr(entry, "name", None) or getattr(entry, "title", None) or getattr(entry, "text", None) or ""
+        name = (
+            getattr(entry, "name", None)
+            or getattr(entry, "title", None)
+            or getattr(entry, "text", None)
+            or getattr(entry, "description", None)
+            or ""
+        )
         name = name if len(name) < 160 else name[:157] + "…"
         refs = []
         for sid in getattr(entry, "sources", [])[:3]:

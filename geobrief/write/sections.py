@@ -286,20 +286,19 @@ def _pattern(kb: KnowledgeBase, a: Analysis) -> Section:
                     _spans([helped[0], fights[0]], 2),
                 )
             )
-        threat = sum(1 for e in a.events if e.type == "THREATEN")
-        acts = sum(1 for e in a.events if e.type in ("ASSAULT", "COERCE"))
-        if threat or acts:
-            paras.append(
-                _assess(
-                    f"The balance between threats ({threat}) and acts of force or coercion ({acts}) suggests "
-                    + (
-                        "a situation that has moved from words to deeds."
-                        if acts > threat
-                        else "pressure that is still mostly verbal, with room to escalate."
-                    ),
-                    _spans([e for e in a.events if e.type in ("THREATEN", "ASSAULT", "COERCE")], 2),
+        r = a.risk
+        if r["threat"] or r["act"]:
+            text = (
+                f"Measured with the Caldara-Iacoviello geopolitical-risk word groups, {r['threat']} of the "
+                f"{r['sentences']} sentences in the sources carry threat language and {r['act']} describe acts of war "
+                "or terror; "
+                + (
+                    "the situation has moved from words to deeds."
+                    if r["act"] > r["threat"]
+                    else "the pressure is still mostly in words, with room to escalate."
                 )
             )
+            paras.append(_assess(text, _spans([e for e in a.events if e.type in ("THREATEN", "ASSAULT", "COERCE")], 2)))
     else:
         paras.append(_no_actor_note(a))
     return Section(id="broader_pattern", title="Broader pattern", paragraphs=tuple(paras))
