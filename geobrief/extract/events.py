@@ -218,6 +218,24 @@ _SPEECH_AFTER = re.compile(
 )
 
 
+_STRIKE_WORDS = frozenset("strike strikes attack attacks airstrikes raids assault assaults offensive".split())
+
+
+def _retype(etype: str, tokens: list[Token], i: int, j: int, modes: set[tuple[str, str]]) -> str | None:
+    """Refine a trigger's type from its object: "launched strikes" is an assault, "fired water cannon"
+    coercion, "a test" of no weapon is no event."""
+    word = tokens[i].low
+    after = {t.low for t in tokens[j : j + 6]}
+    if etype == "MOBILIZE" and word.startswith(("launch", "fired", "fire")):
+        if after & _STRIKE_WORDS or (word.startswith("fire") and "at" in after):
+            return "ASSAULT"
+        if "water" in after and "cannon" in after:
+            return "COERCE"
+    if etype == "MOBILIZE" and word in ("test", "tests", "tested", "testing"):
+        return etype if ("MOBILIZE", "weapons") in modes else None
+    return etype
+
+
 def _speakers(text: str, base: int, mentions: list[Mention], t0: int) -> list[Mention]:
     """Mentions that introduce reported speech before the trigger ("Ukraine said the soldiers attacked"):
     the speaker reports the event but is not its actor."""
@@ -246,9 +264,14 @@ def find_events(
     modes_here = found_cues.modes
     asked = False  # a request or refusal earlier in the sentence: what follows "to" is its content
     for i, j, etype in found:
-        if asked and i > 0 and tokens[i - 1].low == "to":
+        if asked and any(tokens[k].low == "to" for k in range(max(0, i - 3), i)):
             continue
-        asked = asked or etype in ("REQUEST", "REJECT", "THREATEN")
+        asked = asked or etype in ("REQUEST", "REJECT", "THREATEN", "AGREE")
+        if i > 0 and tokens[i - 1].low == "-":
+            continue  # "Iranian-backed": an adjective, not an event
+        etype = _retype(etype, tokens, i, j, modes_here)
+        if etype is None:
+            continue
         t0, t1 = tokens[i].start - base, tokens[j - 1].end - base
         if any(a <= t0 < b or a < t1 <= b for a, b in spans):
             continue
@@ -307,6 +330,8 @@ def find_events(
             cue = text[max(0, recips_m[0].start - base - 12) : recips_m[0].start - base].lower()
             if re.search(r"\b(?:to|for)\s+(?:the\s+)?$", cue):
                 etype = "AID"  # forces sent to another state: military help to it
+        if etype == "SUPPORT" and not recipients:
+            continue  # support is for someone
         if etype == "AID" and not recipients:
             if not trigger.lower().startswith(_SENDING):
                 continue  # aid goes to someone
