@@ -184,7 +184,7 @@ _DETERMINERS = frozenset(
         "of",
     ]
 )
-_NOMINAL_OBJECT = re.compile(r"\b(?:on|against|at|toward|towards|to|targeting)\s+(?:the\s+)?$", re.I)
+_NOMINAL_OBJECT = re.compile(r"\b(?:on|against|at|toward|towards|to|targeting|of)\s+(?:the\s+)?$", re.I)
 
 
 def _nominal(tokens: list[Token], i: int, mentions: list[Mention]) -> list[Mention] | None:
@@ -218,7 +218,9 @@ _SPEECH_AFTER = re.compile(
 )
 
 
-_STRIKE_WORDS = frozenset("strike strikes attack attacks airstrikes raids assault assaults offensive".split())
+_STRIKE_WORDS = frozenset(
+    ["strike", "strikes", "attack", "attacks", "airstrikes", "raids", "assault", "assaults", "offensive"]
+)
 
 
 def _retype(etype: str, tokens: list[Token], i: int, j: int, modes: set[tuple[str, str]]) -> str | None:
