@@ -28,8 +28,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--articles", type=int, default=10_000)
     ap.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
+    ap.add_argument("--linearity", action="store_true", help="time one unpunctuated text of growing length")
     args = ap.parse_args()
     kb = load()
+    if args.linearity:
+        linearity(kb)
+        return
     base = [read_article(str(p)) for p in sorted(Path(args.corpus).glob("*.txt"))]
     rng = random.Random(7)
     arts = []
@@ -45,6 +49,21 @@ def main() -> None:
     events = sum(len(extract(a, kb).events) for a in arts)
     dt = time.perf_counter() - t0
     print(f"{len(arts):,} articles, {words:,} words, {events:,} events in {dt:.1f} s: {words / dt:,.0f} words/s")
+
+
+def linearity(kb: object) -> None:
+    """Seconds per 10,000 words for one text without punctuation, at growing lengths."""
+    from geobrief.ingest import article_from_text
+
+    phrase = "Russia attacked Ukraine while China and Japan held talks and the Council met "
+    for words in (10_000, 100_000, 1_000_000):
+        text = (phrase * (words // 14 + 1))[: words * 6]
+        art = article_from_text(text)
+        t0 = time.perf_counter()
+        extract(art, kb)  # type: ignore[arg-type]
+        dt = time.perf_counter() - t0
+        n = len(art.body.split())
+        print(f"{n:>9,} words: {dt:6.2f} s, {dt / n * 10_000:.3f} s per 10,000 words")
 
 
 if __name__ == "__main__":

@@ -265,15 +265,16 @@ def find_events(
     cues = found_cues.status
     modes_here = found_cues.modes
     asked = False  # a request or refusal earlier in the sentence: what follows "to" is its content
-    for i, j, etype in found:
+    for i, j, found_type in found:
         if asked and any(tokens[k].low == "to" for k in range(max(0, i - 3), i)):
             continue
-        asked = asked or etype in ("REQUEST", "REJECT", "THREATEN", "AGREE")
+        asked = asked or found_type in ("REQUEST", "REJECT", "THREATEN", "AGREE")
         if i > 0 and tokens[i - 1].low == "-":
             continue  # "Iranian-backed": an adjective, not an event
-        etype = _retype(etype, tokens, i, j, modes_here)
-        if etype is None:
+        retyped = _retype(found_type, tokens, i, j, modes_here)
+        if retyped is None:
             continue
+        etype = retyped
         t0, t1 = tokens[i].start - base, tokens[j - 1].end - base
         if any(a <= t0 < b or a < t1 <= b for a, b in spans):
             continue
