@@ -32,7 +32,7 @@ _PATTERNS = [
     (
         "rel",
         re.compile(
-            r"\b(?P<rel>today|yesterday|last week|this week|earlier this month|this month|last month|earlier this year|this year|last year)\b",
+            r"\b(?P<rel>today|yesterday|last night|last week|next week|this week|earlier this month|this month|last month|next month|earlier this year|this year|last year|next year)\b",
             re.I,
         ),
     ),
@@ -48,8 +48,9 @@ def _pub(published: str | None) -> tuple[int | None, int | None, int | None]:
     return parts[0], parts[1], parts[2]
 
 
-def resolve(kind: str, m: re.Match[str], published: str | None) -> str | None:
-    """Resolve one date match; None when the publication date gives too little."""
+def resolve(kind: str, m: re.Match[str], published: str | None, future: bool = False) -> str | None:
+    """Resolve one date match; None when the publication date gives too little. ``future``: the sentence
+    speaks of what will happen, so "in May" and "on Monday" are the next ones, not the last."""
     py, pm, pd = _pub(published)
     g = m.groupdict()
     if kind in ("dmy", "mdy", "my"):
@@ -57,8 +58,10 @@ def resolve(kind: str, m: re.Match[str], published: str | None) -> str | None:
         year = int(g["year"]) if g.get("year") else py
         if year is None:
             return None
-        if not g.get("year") and pm is not None and month > pm:
+        if not g.get("year") and pm is not None and month > pm and not future:
             year -= 1  # "in November" in a March article is last November
+        if not g.get("year") and pm is not None and month < pm and future:
+            year += 1  # "in March" in a planned act of a November article is next March
         if kind == "my":
             return f"{year:04d}-{month:02d}"
         day = int(g["day"])
@@ -73,9 +76,14 @@ def resolve(kind: str, m: re.Match[str], published: str | None) -> str | None:
         if pm is None or pd is None:
             return f"{py:04d}-{pm:02d}" if pm else f"{py:04d}"
         pub = date(py, pm, pd)
+        if future:
+            ahead = (_DAYS[g["wd"].lower()] - pub.weekday()) % 7 or 7
+            return (pub + timedelta(days=ahead)).isoformat()
         back = (pub.weekday() - _DAYS[g["wd"].lower()]) % 7
         return (pub - timedelta(days=back)).isoformat()
     rel = g["rel"].lower()
+    if rel == "next year":
+        return f"{py + 1:04d}"
     if rel in ("earlier this year", "this year"):
         return f"{py:04d}"
     if rel == "last year":
@@ -86,11 +94,15 @@ def resolve(kind: str, m: re.Match[str], published: str | None) -> str | None:
         return f"{py:04d}-{pm:02d}"
     if rel == "last month":
         return f"{py - 1:04d}-12" if pm == 1 else f"{py:04d}-{pm - 1:02d}"
+    if rel == "next month":
+        return f"{py + 1:04d}-01" if pm == 12 else f"{py:04d}-{pm + 1:02d}"
     if pd is None:
         return f"{py:04d}-{pm:02d}"
     pub = date(py, pm, pd)
-    if rel == "yesterday":
+    if rel in ("yesterday", "last night"):
         return (pub - timedelta(days=1)).isoformat()
+    if rel == "next week":
+        return (pub + timedelta(days=7)).isoformat()[:7]
     if rel == "last week":
         return (
             f"{py:04d}-{pm:02d}" if (pub - timedelta(days=7)).month == pm else (pub - timedelta(days=7)).isoformat()[:7]
@@ -100,12 +112,12 @@ def resolve(kind: str, m: re.Match[str], published: str | None) -> str | None:
 
 _KEYS = (
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "monday", "tuesday",
-    "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday", "week", "month", "year",
+    "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday", "week", "month", "year", "night",
 )  # fmt: skip
 _DIGITS4 = re.compile(r"\d{4}")
 
 
-def find_dates(text: str, published: str | None) -> list[tuple[int, int, str]]:
+def find_dates(text: str, published: str | None, future: bool = False) -> list[tuple[int, int, str]]:
     """(start, end, resolved date) for each date expression in ``text``, in order."""
     found: list[tuple[int, int, str]] = []
     low = text.lower()
@@ -125,7 +137,7 @@ def find_dates(text: str, published: str | None) -> list[tuple[int, int, str]]:
         for m in rx.finditer(text):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
-            value = resolve(kind, m, published)
+            value = resolve(kind, m, published, future)
             if value:
                 found.append((m.start(), m.end(), value))
                 taken.append((m.start(), m.end()))

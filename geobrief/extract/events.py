@@ -130,7 +130,7 @@ def _group_before(mentions: list[Mention], text: str, base: int, limit: int, flo
     return list(reversed(group))
 
 
-def _status(cues: list[tuple[int, int, str]], ti: int, tj: int) -> Status:
+def _status(cues: list[tuple[int, int, str]], ti: int, tj: int, tokens: list[Token]) -> Status:
     """Status from cue words, by where they stand relative to the trigger's tokens [ti, tj)."""
     kinds_before = {k for i, _j, k in cues if i < ti}
     near = {k for i, _j, k in cues if ti - 5 <= i < ti}
@@ -144,12 +144,26 @@ def _status(cues: list[tuple[int, int, str]], ti: int, tj: int) -> Status:
         return "planned"
     if "claimed" in kinds_before:
         return "claimed"
-    if any(k == "reported" for _i, _j, k in cues):
+    if any(k == "attributed" for _i, _j, k in cues):
         return "reported"
+    if tj < len(tokens) and tokens[tj].low == "no":
+        return "denied"  # "sent no weapons"
+    # "X said (that) Y attacked" or "Y attacked, X said": the text reports someone's account
+    for i, _j, k in cues:
+        if k != "reported":
+            continue
+        if i < ti:
+            return "reported"
+        commas = [c for c in range(tj, i) if tokens[c].low in (",", '"', "”")]
+        if commas and i - commas[-1] <= 7 and tokens[min(commas[-1] + 1, i)].low not in _SUBORDINATORS:
+            return "reported"
     return "asserted"
 
 
 _SENDING = ("send", "sent", "dispatch", "deploy")
+_SUBORDINATORS = frozenset(
+    ["after", "before", "as", "while", "when", "because", "since", "although", "though", "and", "but"]
+)
 _NOUN_ENDINGS = ("ment", "tion", "sion", "ance", "ence", "ure", "ship")
 _DETERMINERS = frozenset(
     [
@@ -357,7 +371,7 @@ def find_events(
                 recipients=recipients,
                 actor_roles=tuple(m.role or "" for m in actors_m if m.actor in actors),
                 recipient_roles=tuple(m.role or "" for m in recips_m if m.actor in recipients),
-                status=_status(cues, i, j),
+                status=_status(cues, i, j, tokens),
                 trigger=trigger,
                 trigger_start=base + t0,
             )

@@ -215,10 +215,16 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
             continue
         quantities = find_quantities(sent.text, sent.start)
         dates = find_dates(sent.text, article.published)
+        ahead = None
         for n, ev in enumerate(raw):
-            # a quantity belongs to the nearest event trigger in the sentence
+            # a quantity belongs to the nearest event trigger in the sentence, and so does a date
             mine = tuple(q for q in quantities if min(raw, key=lambda r: abs(r.trigger_start - q.start)) is ev)
-            date = dates[0][2] if dates else None
+            options = dates
+            if ev.status == "planned":
+                ahead = ahead if ahead is not None else find_dates(sent.text, article.published, future=True)
+                options = ahead
+            at = ev.trigger_start - sent.start
+            date = min(options, key=lambda d: min(abs(d[0] - at), abs(d[1] - at)))[2] if options else None
             roles = {m.actor: m.role or "" for m in reversed(found)}
             eid = hashlib.sha256(f"{article.id}:{sent.start}:{n}:{ev.type}".encode()).hexdigest()[:12]
             events.append(
