@@ -161,6 +161,9 @@ def _status(cues: list[tuple[int, int, str]], ti: int, tj: int, tokens: list[Tok
 
 
 _SENDING = ("send", "sent", "dispatch", "deploy")
+_HELPING = re.compile(
+    r"\b(?:to (?:support|help|fight|assist|defend|reinforce)|fight(?:ing)? (?:for|alongside)|alongside)\b", re.I
+)
 _SUBORDINATORS = frozenset(
     ["after", "before", "as", "while", "when", "because", "since", "although", "though", "and", "but"]
 )
@@ -242,6 +245,8 @@ def _retype(etype: str, tokens: list[Token], i: int, j: int, modes: set[tuple[st
     coercion, "a test" of no weapon is no event."""
     word = tokens[i].low
     after = {t.low for t in tokens[j : j + 6]}
+    if etype == "AGREE" and after & {"sanctions", "sanction", "restrictions", "embargo"}:
+        return "SANCTION"  # "approved new sanctions", "extended its sanctions"
     if etype == "MOBILIZE" and word.startswith(("launch", "fired", "fire")):
         if after & _STRIKE_WORDS or (word.startswith("fire") and "at" in after):
             return "ASSAULT"
@@ -285,6 +290,8 @@ def find_events(
         asked = asked or found_type in ("REQUEST", "REJECT", "THREATEN", "AGREE")
         if i > 0 and tokens[i - 1].low == "-":
             continue  # "Iranian-backed": an adjective, not an event
+        if out and i > 0 and tokens[i - 1].low == "for":
+            continue  # "visited Pyongyang for talks": the purpose of the event before, not another
         retyped = _retype(found_type, tokens, i, j, modes_here)
         if retyped is None:
             continue
@@ -345,8 +352,9 @@ def find_events(
             continue
         if etype == "MOBILIZE" and recipients and trigger.lower().startswith(_SENDING):
             cue = text[max(0, recips_m[0].start - base - 12) : recips_m[0].start - base].lower()
-            if re.search(r"\b(?:to|for)\s+(?:the\s+)?$", cue):
-                etype = "AID"  # forces sent to another state: military help to it
+            helping = _HELPING.search(text)
+            if re.search(r"\b(?:to|for)\s+(?:the\s+)?$", cue) and helping:
+                etype = "AID"  # forces sent to fight for another state: military help to it
         if etype == "SUPPORT" and not recipients:
             continue  # support is for someone
         if etype == "AID" and not recipients:
