@@ -235,6 +235,10 @@ _SPEECH_AFTER = re.compile(
 )
 
 
+_AGREEMENTS = frozenset(
+    ["agreement", "deal", "initiative", "treaty", "pact", "accord", "organization", "organisation", "alliance", "talks"]
+)
+_RESTRICTIONS = frozenset(["sanctions", "ban", "restrictions", "embargo", "curbs", "blockade", "tariffs", "controls"])
 _STRIKE_WORDS = frozenset(
     ["strike", "strikes", "attack", "attacks", "airstrikes", "raids", "assault", "assaults", "offensive"]
 )
@@ -245,6 +249,16 @@ def _retype(etype: str, tokens: list[Token], i: int, j: int, modes: set[tuple[st
     coercion, "a test" of no weapon is no event."""
     word = tokens[i].low
     after = {t.low for t in tokens[j : j + 6]}
+    if etype == "RETREAT" and word.startswith("withdr") and after & _AGREEMENTS:
+        return "SANCTION"  # leaving an agreement or a body is a sanction, not a retreat
+    if (
+        etype == "RETREAT"
+        and word in ("allowed", "granted")
+        and not after & {"access", "passage", "entry", "inspectors", "aid"}
+    ):
+        return None  # only allowing access is a concession of ground
+    if etype == "CONCEDE" and word in ("lifted", "lifts", "relaxed", "softened") and not after & _RESTRICTIONS:
+        return None
     if etype == "AGREE" and after & {"sanctions", "sanction", "restrictions", "embargo"}:
         return "SANCTION"  # "approved new sanctions", "extended its sanctions"
     if etype == "MOBILIZE" and word.startswith(("launch", "fired", "fire")):
