@@ -151,6 +151,8 @@ class Impact:
     kind: Literal["risk", "opportunity"]
     summary: str
     citations: tuple[Citation, ...]
+    low: float = 0.0  # uncertainty band: 10th and 90th percentile over rule weights and event salience
+    high: float = 0.0
     paths: tuple[str, ...] = ()  # event -> mechanism -> exposure, one line each
     rules: tuple[str, ...] = ()
     events: tuple[str, ...] = ()

@@ -42,7 +42,8 @@ def brief_from_articles(
     if store is not None:
         for ex in extractions:
             store.add(ex)
-    analysis = analyse(kb, profile, extractions)
+    history = (lambda actors: store.events_for(actors)) if store is not None else None
+    analysis = analyse(kb, profile, extractions, history)
     horizons = {h: (analysis.periods[h], tuple(analysis.outlook[h])) for h in ("short", "medium", "long")}
     return Brief(
         country=profile.country,

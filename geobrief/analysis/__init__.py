@@ -9,12 +9,14 @@ outlook and recommendations — each with the events, entries and rules behind i
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from geobrief.analysis.impact import score_impacts
 from geobrief.analysis.match import matches, salience
 from geobrief.analysis.outlook import outlook, periods, recommend
+from geobrief.analysis.patterns import FoundPattern, Trend, find_patterns, trend
 from geobrief.extract.pipeline import Extraction
 from geobrief.kb.loader import KnowledgeBase
 from geobrief.kb.schema import Interest, Profile, Relationship
@@ -80,6 +82,8 @@ class Analysis:
     quads: dict[str, int]
     contexts: tuple[tuple[str, int], ...]
     risk: dict[str, int]  # sentences tagged threat, act, and all sentences (GPR word groups)
+    patterns: tuple[FoundPattern, ...]
+    trend: Trend | None
     impacts: tuple[Impact, ...]
     outlook: dict[str, list[Development]]
     periods: dict[str, str]
@@ -140,12 +144,17 @@ def analyse(
     kb: KnowledgeBase,
     profile: Profile,
     extractions: list[Extraction],
-    history: list[Event] | None = None,
+    history: Callable[[list[str]], list[Event]] | None = None,
 ) -> Analysis:
-    """Judgements for ``profile`` from the focus ``extractions`` (and stored ``history``)."""
+    """Judgements for ``profile`` from the focus ``extractions``; ``history`` returns stored events of
+    the focal actors, for the trend of their relationship."""
     events = [e for ex in extractions for e in ex.events]
     articles = [ex.article for ex in extractions]
     focal = _focal(kb, events, profile.country)
+    past = history(focal) if history and focal else []
+    seen = {e.id for e in events}
+    timeline = events + [e for e in past if e.id not in seen]
+    latest = max((a.published for a in articles if a.published), default=None)
     involved = {c for e in events for c in (*e.actors, *e.recipients)}
     rels = [
         r
@@ -166,7 +175,9 @@ def analyse(
         events=tuple(events),
         focal=tuple(focal),
         developments=tuple(_developments(kb, profile, events)),
-        rationale=tuple(_rationale(kb, focal, events + list(history or []))),
+        rationale=tuple(_rationale(kb, focal, events)),
+        patterns=tuple(find_patterns(kb, events, focal)),
+        trend=trend(timeline, focal, latest),
         relationships=tuple(rels[:4]),
         quads=quads,
         risk=risk,

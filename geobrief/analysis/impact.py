@@ -13,6 +13,9 @@ event -> rule mechanism -> exposure -> target.
 
 from __future__ import annotations
 
+import hashlib
+import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from geobrief.analysis.match import matches, salience
@@ -23,6 +26,9 @@ from geobrief.model import Citation, Event, Impact
 __all__ = ["Contribution", "score_impacts"]
 
 MIN_SCORE = 0.02  # below this a channel is not reported
+DRAWS = 200  # Monte Carlo draws for the uncertainty band
+WEIGHT_SPREAD = 0.25  # rule weights vary by up to +/-25%
+SALIENCE_SPREAD = 0.2  # and event salience (status, reach) by up to +/-20%
 EXPOSURE_FLOOR = 0.4  # share of a score that does not depend on the target's exposure
 
 
@@ -38,6 +44,39 @@ class Contribution:
     @property
     def strength(self) -> float:
         return self.weight * self.salience
+
+
+def _combine(
+    per_rule: dict[tuple[str, str], list[Contribution]], jitter: Callable[[float], float] | None = None
+) -> float:
+    """1 - prod over rules of (1 - s1)(1 - s2/2), s1 >= s2 the rule's two strongest contributions;
+    ``jitter(spread)`` varies rule weights and event salience for the uncertainty band."""
+    remain = 1.0
+    for contribs in per_rule.values():
+        if jitter is None:
+            strengths = sorted((c.strength for c in contribs), reverse=True)
+        else:
+            factor = jitter(WEIGHT_SPREAD)
+            strengths = sorted(
+                (min(1.0, c.weight * factor) * min(1.0, c.salience * jitter(SALIENCE_SPREAD)) for c in contribs),
+                reverse=True,
+            )
+        second = strengths[1] if len(strengths) > 1 else 0.0
+        remain *= (1.0 - strengths[0]) * (1.0 - second / 2)
+    return 1.0 - remain
+
+
+def _band(channel: str, per_rule: dict[tuple[str, str], list[Contribution]], scale: float) -> tuple[float, float]:
+    """10th and 90th percentile of the score when rule weights and event salience vary; seeded by the
+    input, so the same input always gives the same band."""
+    key = channel + "|" + "|".join(sorted(f"{r}:{c.event.id}" for (r, _m), cs in per_rule.items() for c in cs))
+    rng = random.Random(int(hashlib.sha256(key.encode()).hexdigest()[:16], 16))
+
+    def jitter(spread: float) -> float:
+        return 1 + spread * (2 * rng.random() - 1)
+
+    scores = sorted(_combine(per_rule, jitter) * scale for _ in range(DRAWS))
+    return round(scores[DRAWS // 10], 3), round(scores[DRAWS * 9 // 10], 3)
 
 
 def score_impacts(kb: KnowledgeBase, profile: Profile, events: list[Event]) -> list[Impact]:
@@ -62,17 +101,14 @@ def score_impacts(kb: KnowledgeBase, profile: Profile, events: list[Event]) -> l
     weights = {w.channel: w for w in profile.weights}
     impacts: list[Impact] = []
     for channel, contribs in by_channel.items():
-        per_rule: dict[tuple[str, str], list[float]] = {}
+        per_rule: dict[tuple[str, str], list[Contribution]] = {}
         for c in contribs:
-            per_rule.setdefault((c.rule, c.mechanism), []).append(c.strength)
-        remain = 1.0
-        for strengths in per_rule.values():
-            strengths.sort(reverse=True)
-            second = strengths[1] if len(strengths) > 1 else 0.0
-            remain *= (1.0 - strengths[0]) * (1.0 - second / 2)
+            per_rule.setdefault((c.rule, c.mechanism), []).append(c)
         w = weights.get(channel)
         exposure = w.weight if w else 0.0
-        score = round((1.0 - remain) * (EXPOSURE_FLOOR + (1 - EXPOSURE_FLOOR) * exposure), 3)
+        scale = EXPOSURE_FLOOR + (1 - EXPOSURE_FLOOR) * exposure
+        score = round(_combine(per_rule) * scale, 3)
+        low, high = _band(channel, per_rule, scale)
         if score < MIN_SCORE:
             continue
         contribs.sort(key=lambda c: (-c.strength, c.rule, c.event.id))
@@ -105,6 +141,8 @@ def score_impacts(kb: KnowledgeBase, profile: Profile, events: list[Event]) -> l
                 channel=channel,
                 category=ch.category,
                 score=score,
+                low=low,
+                high=high,
                 kind=kind,  # type: ignore[arg-type]
                 summary=top.mechanism,
                 citations=tuple(cites),

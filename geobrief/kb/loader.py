@@ -42,6 +42,7 @@ _LISTS: dict[str, type[BaseModel]] = {
     "plays": s.Play,
     "interests": s.Interest,
     "relationships": s.Relationship,
+    "pattern_rules": s.PatternRule,
 }
 
 
@@ -59,6 +60,7 @@ class KnowledgeBase:
     plays: dict[str, s.Play] = field(default_factory=dict)
     interests: dict[str, s.Interest] = field(default_factory=dict)
     relationships: dict[str, s.Relationship] = field(default_factory=dict)
+    pattern_rules: dict[str, s.PatternRule] = field(default_factory=dict)
     profiles: dict[str, s.Profile] = field(default_factory=dict)
     version: str = ""
 
@@ -217,6 +219,12 @@ def _references(kb: KnowledgeBase) -> list[str]:
         if kind in ("impact_rules", "outlook_rules", "interests"):
             need(where, "context", entry.when.contexts, contexts)
             need(where, "place", entry.when.places, places)
+        if kind == "pattern_rules":
+            for step in entry.steps:
+                need(where, "context", step.when.contexts, contexts)
+                need(where, "place", step.when.places, places)
+            for ph in set(_PLACEHOLDER.findall(entry.text)) - {"A", "B"}:
+                problems.append(f"{where}: unknown placeholder {{{ph}}}; use {{A}} and {{B}}")
         if kind == "impact_rules":
             need(where, "channel", [e.channel for e in entry.effects], channels)
         if kind == "outlook_rules":
@@ -236,6 +244,9 @@ def _references(kb: KnowledgeBase) -> list[str]:
             need(where, "channel", [entry.channel], channels)
             need(where, "actor", entry.partners, actors)
             need(where, "place", entry.places, places)
+            partner = entry.refresh.partner if entry.refresh else None
+            if partner and partner != "WLD":  # WLD: Comtrade's world total
+                need(where, "refresh partner", [partner], actors)
         if kind == "profiles":
             need(where, "country", [entry.country], actors)
             own = {e.id for e in entry.exposures}
@@ -243,6 +254,8 @@ def _references(kb: KnowledgeBase) -> list[str]:
                 need(where, "channel", [w.channel], channels)
                 need(where, "exposure", w.basis, {i: 1 for i in own})
             need(where, "partner", list(entry.partners), actors)
+            if entry.partners_refresh and not entry.partners:
+                problems.append(f"{where}: partners_refresh needs a partners mapping to recompute")
             need(where, "place", list(entry.places), places)
             need(where, "exposure", entry.partners_basis + entry.strengths, {i: 1 for i in own})
             missing = sorted(set(channels) - {w.channel for w in entry.weights})

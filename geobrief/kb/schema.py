@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
     "TYPES",
@@ -25,6 +25,8 @@ __all__ = [
     "Leader",
     "Match",
     "OutlookRule",
+    "PatternRule",
+    "PatternStep",
     "Place",
     "Play",
     "Profile",
@@ -142,11 +144,25 @@ class Place(_Sourced):
 
 
 class Refresh(_Strict):
-    """Where ``geobrief kb refresh`` finds a newer value of an exposure's figure."""
+    """Where ``geobrief kb refresh`` finds a newer value of an exposure's figure.
 
-    provider: Literal["worldbank"]
-    indicator: str  # a World Bank indicator code, e.g. NE.TRD.GNFS.ZS (trade, % of GDP)
+    ``worldbank`` takes an ``indicator``; ``comtrade`` takes a ``partner`` and a
+    ``flow`` and gives the target's merchandise trade with it in US$.
+    """
+
+    provider: Literal["worldbank", "comtrade"]
+    indicator: str | None = None  # worldbank only: an indicator code, e.g. NE.TRD.GNFS.ZS (trade, % of GDP)
     scale: float = 1.0  # multiplies the API value, e.g. to convert units
+    partner: str | None = None  # comtrade only: ISO3 of the partner, or WLD for the world total
+    flow: Literal["M", "X", "MX"] = "MX"  # comtrade only: imports, exports, or both
+
+    @model_validator(mode="after")
+    def _fields_of_provider(self) -> Refresh:
+        if self.provider == "worldbank" and (not self.indicator or self.partner or "flow" in self.model_fields_set):
+            raise ValueError("a worldbank refresh takes an indicator (e.g. NE.TRD.GNFS.ZS), and no partner or flow")
+        if self.provider == "comtrade" and (not self.partner or self.indicator):
+            raise ValueError("a comtrade refresh takes a partner (ISO3, or WLD for the world) and no indicator")
+        return self
 
 
 class Exposure(_Sourced):
@@ -183,6 +199,7 @@ class Profile(_Sourced):
     weights: list[Weight]
     partners: dict[str, float] = {}  # actor id -> share of merchandise trade (0-1)
     partners_basis: list[str] = []  # exposure ids the partner shares come from
+    partners_refresh: bool = False  # recompute the partners mapping from UN Comtrade
     regions: dict[str, float] = {}  # M49 sub-region -> dependence (0-1)
     places: dict[str, float] = {}  # place id -> dependence (0-1)
     strengths: list[str] = []  # exposure ids
@@ -249,6 +266,23 @@ class Interest(_Sourced):
     text: str  # "secure hard currency under sanctions"
     when: Match  # events of the actor that serve this interest
     role: Literal["actor", "recipient", "either"] = "either"
+
+
+class PatternStep(_Strict):
+    """One kind of event a pattern needs; A and B are actors bound across the pattern's steps."""
+
+    when: Match
+    actor: Literal["A", "B", "any"] = "A"  # who must be among the event's actors
+    recipient: Literal["A", "B", "any"] = "any"  # who must be among its recipients
+
+
+class PatternRule(_Sourced):
+    """Events that feed each other: when every step is found, the link is stated as an assessment."""
+
+    id: str
+    title: str
+    steps: list[PatternStep] = Field(min_length=2)
+    text: str  # may use {A} and {B}
 
 
 class Relationship(_Sourced):

@@ -82,6 +82,8 @@ def brief_to_dict(b: Brief) -> dict[str, Any]:
                 "channel": i.channel,
                 "category": i.category,
                 "score": i.score,
+                "low": i.low,
+                "high": i.high,
                 "kind": i.kind,
                 "summary": i.summary,
                 "citations": _cites(i.citations),

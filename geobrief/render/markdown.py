@@ -128,9 +128,16 @@ def render_markdown(brief: Brief, kb: KnowledgeBase) -> str:
     for s in brief.sections:
         _section(s, 2, notes, out)
     if brief.impacts:
-        out += ["## Impact scores", "", "| Channel | Category | Kind | Score |", "|---|---|---|---|"]
+        out += [
+            "## Impact scores",
+            "",
+            "| Channel | Category | Kind | Score | Range (10-90%) |",
+            "|---|---|---|---|---|",
+        ]
         for i in brief.impacts:
-            out.append(f"| {kb.channels[i.channel].title} | {i.category} | {i.kind} | {i.score:.2f} |")
+            out.append(
+                f"| {kb.channels[i.channel].title} | {i.category} | {i.kind} | {i.score:.2f} | {i.low:.2f}-{i.high:.2f} |"
+            )
         out.append("")
     out += ["## Notes", ""]
     out += [line + "  " for line in notes.lines()]

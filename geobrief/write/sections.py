@@ -256,8 +256,30 @@ def _rationale(kb: KnowledgeBase, a: Analysis) -> Section:
     return Section(id="strategic_rationale", title="Strategic rationale", paragraphs=tuple(paras))
 
 
+def _trend_paragraph(kb: KnowledgeBase, a: Analysis) -> Paragraph:
+    t = a.trend
+    assert t is not None
+    who = names(kb, list(t.actors))
+    (c1, k1, i1), (c0, k0, i0) = t.recent, t.before
+    direction = "warmer" if i1 > i0 else "colder" if i1 < i0 else "unchanged"
+    text = (
+        f"Counting the stored reporting on {who}, the six months to {t.window_end} hold {c1} cooperative and {k1} "
+        f"conflictual events against {c0} and {k0} in the six months before; the cooperation-conflict index "
+        f"(PLOVER type weights) moved from {i0:+.1f} to {i1:+.1f}, a {direction} relationship."
+    )
+    if direction == "unchanged":
+        text = text.replace(", a unchanged relationship.", ", no change in the relationship.")
+    involved = [e for e in a.events if set(t.actors) & {*e.actors, *e.recipients}]
+    return _assess(text, _spans(involved or list(a.events), 2))
+
+
 def _pattern(kb: KnowledgeBase, a: Analysis) -> Section:
     paras = []
+    if a.trend:
+        paras.append(_trend_paragraph(kb, a))
+    for found in a.patterns:
+        text = found.rule.text.replace("{A}", kb.label(found.a)).replace("{B}", kb.label(found.b or ""))
+        paras.append(_assess(capitalise(text), [*_spans(found.events, 3), Citation(kb=found.rule.id)]))
     if a.events:
         total = len(a.events)
         coop = a.quads["verbal cooperation"] + a.quads["material cooperation"]
@@ -331,7 +353,9 @@ def _outlook(a: Analysis) -> Section:
 
 def _impact_paragraphs(kb: KnowledgeBase, a: Analysis, impact: Impact) -> list[Paragraph]:
     title = kb.channels[impact.channel].title
-    text = f"{title} (score {impact.score:.2f}, {impact.kind}). {impact.summary}"
+    text = (
+        f"{title} (score {impact.score:.2f}, range {impact.low:.2f}-{impact.high:.2f}, {impact.kind}). {impact.summary}"
+    )
     out = [_assess(text, impact.citations)]
     weight = next((w for w in a.profile.weights if w.channel == impact.channel), None)
     if weight:
