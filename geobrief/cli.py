@@ -52,10 +52,14 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.argument("files", nargs=-1, metavar="[FILE...]")
 @click.option(
     "--country", "-c", default="SGP", show_default=True, help="Target country (ISO 3166-1 alpha-3 with a profile)."
 )
+@click.option(
+    "--actors", default=None, help="Brief on stored articles about these actors instead of files, e.g. PRK,RUS."
+)
+@click.option("--since", default=None, help="With --actors: only articles published on or after this date.")
 @click.option(
     "--format",
     "-f",
@@ -68,7 +72,14 @@ def cli() -> None:
 @click.option("--db", default=None, help=_DB_HELP)
 @click.option("--no-store", is_flag=True, help="Do not keep the articles in the store.")
 def brief(
-    files: tuple[str, ...], country: str, fmt: str | None, output: str | None, db: str | None, no_store: bool
+    files: tuple[str, ...],
+    country: str,
+    actors: str | None,
+    since: str | None,
+    fmt: str | None,
+    output: str | None,
+    db: str | None,
+    no_store: bool,
 ) -> None:
     """Write a brief on one or more articles for a target country.
 
@@ -79,13 +90,25 @@ def brief(
     Examples:
       geobrief brief examples/red-sea-houthi-shipping-2024.txt --country SGP
       geobrief brief a.txt b.txt -o brief.json
+      geobrief brief --actors PRK,RUS --since 2025-01-01 --country SGP
     """
     from geobrief.kb.loader import load
     from geobrief.pipeline import brief_from_paths
     from geobrief.render import format_for, render
 
     chosen = format_for(output, fmt)
-    result = brief_from_paths(list(files), country.upper(), db=db, save=not no_store)
+    if actors and files:
+        raise click.UsageError("give FILE... or --actors, not both")
+    if actors:
+        from geobrief.pipeline import brief_from_store
+
+        result = brief_from_store(
+            [a.strip() for a in actors.split(",") if a.strip()], country.upper(), since=since, db=db
+        )
+    elif files:
+        result = brief_from_paths(list(files), country.upper(), db=db, save=not no_store)
+    else:
+        raise click.UsageError("give one or more article files (or - for standard input), or --actors CODES")
     text = render(result, chosen, load())
     if output and output != "-":
         _write_atomic(output, text)
@@ -112,6 +135,37 @@ def ingest(files: tuple[str, ...], db: str | None) -> None:
         task = bar.add_task("ingesting", total=len(files))
         new, old = ingest_paths(list(files), db=db, progress=lambda _p: bar.advance(task))
     click.echo(f"stored {new} new article(s); {old} already stored")
+
+
+@cli.command()
+@click.option("--country", "-c", default=None, help="Only predictions made for this target.")
+@click.option("--db", default=None, help=_DB_HELP)
+def predictions(country: str | None, db: str | None) -> None:
+    """List stored predictions and mark those whose signposts later events matched.
+
+    Every brief stores its outlook developments as dated predictions; an event
+    stored later that fits the development's rule and involves its actors
+    counts as a matched signpost.
+
+    \b
+    Example:
+      geobrief predictions --country SGP
+    """
+    from geobrief.pipeline import prediction_status
+
+    rows = prediction_status(country=country.upper() if country else None, db=db)
+    if not rows:
+        click.echo("no stored predictions: write a brief first (geobrief brief FILE)")
+        return
+    for r in rows:
+        p = {k: str(v) for k, v in r.prediction.items()}
+        mark = f"MATCHED by {len(r.matched)} later event(s)" if r.matched else "open"
+        click.echo(f"[{mark}] {p['created_at'][:10]} {p['country']} {p['horizon']} ({p['period']}), "
+                   f"likelihood {float(p['likelihood']):.0%}: {p['text']}")  # fmt: skip
+        for e in r.matched[:3]:
+            click.echo(
+                f"    {e.date or 'undated'} {e.type} {','.join(e.actors)}->{','.join(e.recipients)}: {e.evidence.text[:120]}"
+            )
 
 
 @cli.group("eval")

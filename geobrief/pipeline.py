@@ -5,20 +5,24 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import platform
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from geobrief import __version__
 from geobrief.analysis import analyse
+from geobrief.errors import InputError
 from geobrief.extract import Extraction, extract
 from geobrief.ingest import read_articles
 from geobrief.kb.loader import KnowledgeBase, load
-from geobrief.model import Article, Brief
+from geobrief.model import Article, Brief, Development, Event
 from geobrief.store import Store, open_store
 from geobrief.write import compose, title_of
 
-__all__ = ["brief_from_articles", "brief_from_paths", "ingest_paths"]
+__all__ = ["brief_from_articles", "brief_from_paths", "brief_from_store", "ingest_paths", "prediction_status"]
 
 Progress = Callable[[str], None]
 
@@ -45,10 +49,14 @@ def brief_from_articles(
     history = (lambda actors: store.events_for(actors)) if store is not None else None
     analysis = analyse(kb, profile, extractions, history)
     horizons = {h: (analysis.periods[h], tuple(analysis.outlook[h])) for h in ("short", "medium", "long")}
+    stamp = generated_at or _now()
+    if store is not None:
+        made = datetime.now(UTC).isoformat(timespec="microseconds")  # comparable with articles' ingested_at
+        store.add_predictions(_prediction_rows(profile.country, horizons, analysis.events, made))
     return Brief(
         country=profile.country,
         title=title_of(kb, analysis),
-        generated_at=generated_at or _now(),
+        generated_at=stamp,
         sources=tuple(articles),
         events=analysis.events,
         impacts=analysis.impacts,
@@ -96,3 +104,90 @@ def ingest_paths(paths: Sequence[str], *, db: str | None = None, progress: Progr
         if progress:
             progress(art.path or art.id)
     return new, old
+
+
+def _prediction_rows(
+    country: str, horizons: dict[str, tuple[str, tuple[Development, ...]]], events: tuple[Event, ...], stamp: str
+) -> list[dict[str, object]]:
+    by_span = {(e.evidence.source, e.evidence.start): e for e in events}
+    rows = []
+    for horizon, (period, devs) in horizons.items():
+        for d in devs:
+            evs = [
+                by_span[(c.source, c.start or 0)]
+                for c in d.citations
+                if c.source and (c.source, c.start or 0) in by_span
+            ]
+            actors = sorted({a for e in evs for a in (*e.actors, *e.recipients)})
+            key = f"{country}|{d.rule}|{','.join(actors)}|{period}"
+            rows.append(
+                {
+                    "id": hashlib.sha256(key.encode()).hexdigest()[:16],
+                    "created_at": stamp,
+                    "country": country,
+                    "horizon": horizon,
+                    "period": period,
+                    "rule": d.rule,
+                    "actors": json.dumps(actors),
+                    "text": d.text,
+                    "likelihood": d.likelihood,
+                    "signposts": json.dumps(list(d.signposts)),
+                    "events": json.dumps([e.id for e in evs]),
+                }
+            )
+    return rows
+
+
+def brief_from_store(
+    actors: Sequence[str],
+    country: str,
+    *,
+    since: str | None = None,
+    db: str | None = None,
+    limit: int = 20,
+    generated_at: str | None = None,
+) -> Brief:
+    """A brief on the stored articles in which all ``actors`` take part (most recent ``limit``)."""
+    kb = load()
+    kb.profile(country)
+    codes = [a.upper() for a in actors]
+    unknown = [c for c in codes if c not in kb.actors]
+    if unknown:
+        raise InputError(
+            ",".join(unknown),
+            "unknown actor code",
+            "give knowledge-base codes, e.g. PRK,RUS (see `geobrief kb show CODE`)",
+        )
+    store = open_store(db)
+    articles = store.articles_about(codes, since=since, limit=limit)
+    if not articles:
+        raise InputError(
+            ",".join(codes), f"no stored article about these actors{' since ' + since if since else ''}",
+            "ingest articles first with `geobrief ingest FILE...`, or widen --since",
+        )  # fmt: skip
+    return brief_from_articles(articles, country, kb=kb, store=store, generated_at=generated_at)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PredictionStatus:
+    prediction: dict[str, object]
+    matched: tuple[Event, ...]  # stored events, ingested after the prediction, that its signposts describe
+
+
+def prediction_status(*, country: str | None = None, db: str | None = None) -> list[PredictionStatus]:
+    """Stored predictions, each with the later stored events that match its outlook rule."""
+    from geobrief.analysis.match import matches
+
+    kb = load()
+    store = open_store(db)
+    out = []
+    for p in store.predictions(country):
+        rule = kb.outlook_rules.get(str(p["rule"]))
+        actors = json.loads(str(p["actors"]))
+        hits: tuple[Event, ...] = ()
+        if rule is not None and actors:
+            own = set(json.loads(str(p["events"])))
+            later = store.events_since(str(p["created_at"]), actors)
+            hits = tuple(e for e in later if e.id not in own and matches(kb, rule.when, e))
+        out.append(PredictionStatus(prediction=p, matched=hits))
+    return out

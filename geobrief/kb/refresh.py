@@ -20,6 +20,12 @@ calls ``requests`` without a timeout.
 
 The base URL is, in order: the ``base_url`` argument (``--base-url``), the
 ``GEOBRIEF_WORLDBANK_URL`` environment variable, ``DEFAULT_WORLDBANK_URL``.
+
+UN Comtrade (``geobrief.kb.comtrade``) is the second provider: an exposure with
+``refresh: {provider: comtrade, partner: CHN, flow: MX}`` gets the target's
+merchandise trade with the partner in US$ (times ``scale``), and a profile with
+``partners_refresh: true`` gets its ``partners`` shares recomputed from the
+same answer, as a ``PartnersChange`` to the mapping's values.
 """
 
 from __future__ import annotations
@@ -33,11 +39,11 @@ import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import click
 import yaml
@@ -45,6 +51,7 @@ from pydantic import ValidationError
 
 from geobrief import __version__
 from geobrief.errors import InputError, KnowledgeBaseError, RefreshError
+from geobrief.kb import comtrade
 from geobrief.kb import schema as s
 from geobrief.kb.loader import DATA_DIR
 
@@ -53,6 +60,7 @@ __all__ = [
     "Change",
     "Fetch",
     "Observation",
+    "PartnersChange",
     "apply_changes",
     "default_fetch",
     "plan_refresh",
@@ -65,9 +73,14 @@ DEFAULT_WORLDBANK_URL = "https://api.worldbank.org/v2"
 ENV_WORLDBANK_URL = "GEOBRIEF_WORLDBANK_URL"
 TIMEOUT = 10.0  # seconds per request
 SIGNIFICANT = 4  # digits kept of a fetched value: 322.37143 -> 322.4
+SHARE_DECIMALS = 3  # of a recomputed partner share: 0.13742 -> 0.137
 
-Fetch = Callable[[str], bytes]
-"""Get the body of a URL, or raise RefreshError naming it."""
+
+class Fetch(Protocol):
+    """Get the body of a URL, or raise RefreshError naming it."""
+
+    def __call__(self, url: str, *, headers: Mapping[str, str] | None = None) -> bytes: ...
+
 
 _FORMAT_FIX = (
     f"is the base URL a World Bank API v2 (default {DEFAULT_WORLDBANK_URL})? check --base-url and {ENV_WORLDBANK_URL}"
@@ -96,43 +109,73 @@ class Change:
     new_year: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class PartnersChange:
+    """New shares (0-1) of the profile's ``partners`` from the target's total trade in a year."""
+
+    url: str
+    year: str
+    old: dict[str, float]
+    new: dict[str, float]
+
+
+Refreshed = Change | PartnersChange
+
 # ------------------------------------------------------------------ fetching
 
 
-def default_fetch(url: str, *, timeout: float = TIMEOUT) -> bytes:
+def default_fetch(url: str, *, headers: Mapping[str, str] | None = None, timeout: float = TIMEOUT) -> bytes:
     """GET ``url`` with httpx if installed, else urllib; failures become RefreshError."""
+    sent = {**_HEADERS, **(headers or {})}
     try:
         import httpx
     except ImportError:
-        return _fetch_urllib(url, timeout)
+        return _fetch_urllib(url, sent, timeout)
     try:
-        resp = httpx.get(url, timeout=timeout, follow_redirects=True, headers=_HEADERS)
+        resp = httpx.get(url, timeout=timeout, follow_redirects=True, headers=sent)
     except httpx.HTTPError as exc:
         raise RefreshError(url, f"cannot connect ({exc.__class__.__name__}: {exc})") from exc
     if resp.status_code != 200:
-        raise _http_error(url, resp.status_code, resp.reason_phrase)
+        raise _http_error(url, resp.status_code, resp.reason_phrase, resp.content)
     return resp.content
 
 
 _HEADERS = {"User-Agent": f"geobrief/{__version__}", "Accept": "application/json"}
 
 
-def _fetch_urllib(url: str, timeout: float) -> bytes:
-    req = urllib.request.Request(url, headers=_HEADERS)
+def _fetch_urllib(url: str, headers: Mapping[str, str], timeout: float) -> bytes:
+    req = urllib.request.Request(url, headers=dict(headers))
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             body: bytes = resp.read()
             return body
     except urllib.error.HTTPError as exc:
-        raise _http_error(url, exc.code, str(exc.reason)) from exc
+        raise _http_error(url, exc.code, str(exc.reason), _read_error_body(exc)) from exc
     except (urllib.error.URLError, OSError) as exc:  # refused, DNS, timeout
         reason = getattr(exc, "reason", exc)
         raise RefreshError(url, f"cannot connect ({reason})") from exc
 
 
-def _http_error(url: str, status: int, reason: str) -> RefreshError:
+def _read_error_body(exc: urllib.error.HTTPError) -> bytes:
+    try:
+        return exc.read()
+    except OSError:
+        return b""
+
+
+def _http_error(url: str, status: int, reason: str, body: bytes = b"") -> RefreshError:
     fix = _SERVER_FIX if status >= 500 else _FORMAT_FIX
-    return RefreshError(url, f"HTTP {status} {reason}".strip(), fix)
+    return RefreshError(url, f"HTTP {status} {reason}".strip() + _api_message(body), fix)
+
+
+def _api_message(body: bytes) -> str:
+    """The ``message`` of a JSON error body ({"statusCode": 429, "message": "Rate limit is exceeded. ..."})."""
+    try:
+        doc = json.loads(body)
+    except (UnicodeDecodeError, ValueError):
+        return ""
+    message = doc.get("message") if isinstance(doc, dict) else None
+    return f": {message[:200]}" if isinstance(message, str) and message.strip() else ""
 
 
 def worldbank_url(country: str, indicator: str, base_url: str | None = None) -> str:
@@ -179,17 +222,34 @@ def _dicts(items: Any) -> list[dict[str, Any]]:
 # ------------------------------------------------------------------ planning
 
 
-def plan_refresh(profile_path: Path, *, base_url: str | None = None, fetch: Fetch | None = None) -> list[Change]:
-    """Fetch every exposure's ``refresh`` series; the figures that differ, in file order."""
-    get = fetch or default_fetch
+def plan_refresh(
+    profile_path: Path,
+    *,
+    base_url: str | None = None,
+    comtrade_url: str | None = None,
+    fetch: Fetch | None = None,
+    today: date | None = None,
+) -> list[Refreshed]:
+    """Fetch every ``refresh`` series of the profile; the figures that differ, in file order.
+
+    ``today`` fixes the newest year tried on Comtrade (the year before it).
+    """
+    get: Fetch = fetch or default_fetch
     profile = _read_profile(profile_path)
-    changes = []
+    trade = _comtrade_totals(profile, get, comtrade_url, today)
+    changes: list[Refreshed] = []
     for exp in profile.exposures:
         spec = exp.refresh
         if spec is None:
             continue
-        url = worldbank_url(profile.country, spec.indicator, base_url)
-        obs = parse_worldbank(url, get(url), spec.indicator)
+        if spec.provider == "comtrade" and trade is not None:
+            partner = spec.partner or "WLD"
+            indicator, url = f"comtrade TOTAL {spec.flow} {profile.country}-{partner}", trade.url
+            obs = Observation(value=trade.total(partner, spec.flow), year=trade.year)
+        else:
+            indicator = spec.indicator or ""
+            url = worldbank_url(profile.country, indicator, base_url)
+            obs = parse_worldbank(url, get(url), indicator)
         new_value = _round(obs.value * spec.scale)
         same = exp.value is not None and math.isclose(exp.value, new_value, rel_tol=1e-9)
         if same and exp.year == obs.year:
@@ -197,7 +257,7 @@ def plan_refresh(profile_path: Path, *, base_url: str | None = None, fetch: Fetc
         changes.append(
             Change(
                 exposure=exp.id,
-                indicator=spec.indicator,
+                indicator=indicator,
                 url=url,
                 old_value=exp.value,
                 old_year=exp.year,
@@ -205,12 +265,36 @@ def plan_refresh(profile_path: Path, *, base_url: str | None = None, fetch: Fetc
                 new_year=obs.year,
             )
         )
+    if profile.partners_refresh and trade is not None:
+        world = trade.total("WLD", "MX")
+        if world <= 0:
+            raise RefreshError(
+                trade.url,
+                f"total trade of {profile.country} in {trade.year} is {world}",
+                "no shares can be computed; set partners_refresh: false",
+            )
+        new = {p: round(trade.total(p, "MX") / world, SHARE_DECIMALS) for p in profile.partners}
+        if any(not math.isclose(new[p], old, abs_tol=1e-12) for p, old in profile.partners.items()):
+            changes.append(PartnersChange(url=trade.url, year=trade.year, old=dict(profile.partners), new=new))
     return changes
 
 
+def _comtrade_totals(
+    profile: s.Profile, get: Fetch, base: str | None, today: date | None
+) -> comtrade.TradeTotals | None:
+    """One Comtrade answer for every comtrade figure of the profile, or None if it has none."""
+    partners = [e.refresh.partner or "WLD" for e in profile.exposures if e.refresh and e.refresh.provider == "comtrade"]
+    if profile.partners_refresh:
+        partners += list(profile.partners)
+    if not partners:
+        return None
+    return comtrade.fetch_totals(get, profile.country, partners, base=base, today=today)
+
+
 def refreshable(profile_path: Path) -> int:
-    """How many exposures of the profile carry a refresh spec."""
-    return sum(1 for e in _read_profile(profile_path).exposures if e.refresh)
+    """How many figures of the profile can be refreshed: exposures with a spec, and the partners mapping."""
+    profile = _read_profile(profile_path)
+    return sum(1 for e in profile.exposures if e.refresh) + int(profile.partners_refresh)
 
 
 def _read_profile(path: Path) -> s.Profile:
@@ -239,7 +323,7 @@ def _round(value: float) -> float:
 # ------------------------------------------------------- diffing and writing
 
 
-def render_diff(profile_path: Path, changes: list[Change], *, today: date | None = None) -> str:
+def render_diff(profile_path: Path, changes: Sequence[Refreshed], *, today: date | None = None) -> str:
     """A unified diff of the profile file with the changes applied; empty if none."""
     old = profile_path.read_text("utf-8")
     new = updated_text(old, changes, today=today)
@@ -248,7 +332,7 @@ def render_diff(profile_path: Path, changes: list[Change], *, today: date | None
     return "".join(lines)
 
 
-def apply_changes(profile_path: Path, changes: list[Change], *, today: date | None = None) -> None:
+def apply_changes(profile_path: Path, changes: Sequence[Refreshed], *, today: date | None = None) -> None:
     """Write the changed profile all at once, after checking it still validates."""
     new = updated_text(profile_path.read_text("utf-8"), changes, today=today)
     try:
@@ -265,12 +349,15 @@ def apply_changes(profile_path: Path, changes: list[Change], *, today: date | No
         raise
 
 
-def updated_text(text: str, changes: list[Change], *, today: date | None = None) -> str:
+def updated_text(text: str, changes: Sequence[Refreshed], *, today: date | None = None) -> str:
     """The profile text with each change's value, year and as_of lines replaced in its block."""
     as_of = (today or date.today()).isoformat()
     lines = text.splitlines(keepends=True)
     for change in changes:
-        lines = _update_block(lines, change, as_of)
+        if isinstance(change, PartnersChange):
+            lines = _update_partners(lines, change)
+        else:
+            lines = _update_block(lines, change, as_of)
     return "".join(lines)
 
 
@@ -319,6 +406,39 @@ def _update_block(lines: list[str], change: Change, as_of: str) -> list[str]:
     return [*before, review, *block, *lines[end:]]
 
 
+_SHARE = re.compile(
+    r"^(?P<head>\s+(?P<key>['\"]?[A-Za-z0-9_.-]+['\"]?):\s*)(?P<value>[-+0-9.eE]+)(?P<tail>\s*(#.*)?\r?\n?)$"
+)
+
+
+def _update_partners(lines: list[str], change: PartnersChange) -> list[str]:
+    """Replace the values of the top-level ``partners:`` block mapping, keeping keys, comments and order."""
+    start = next((i for i, line in enumerate(lines) if re.match(r"^partners:\s*(#.*)?\r?\n?$", line)), None)
+    if start is None:
+        raise KnowledgeBaseError(["partners: no top-level block mapping found to update"])
+    seen = set()
+    end = start + 1
+    while end < len(lines) and (not lines[end].strip() or lines[end][:1] in (" ", "\t")):
+        m = _SHARE.match(lines[end])
+        key = m.group("key").strip("'\"") if m else None
+        if m and key in change.new:
+            seen.add(key)
+            lines[end] = f"{m.group('head')}{_number(change.new[key])}{m.group('tail')}"
+        end += 1
+    missing = sorted(set(change.new) - seen)
+    if missing:
+        raise KnowledgeBaseError([f"partners: no line found to update for {', '.join(missing)}"])
+    eol = "\r\n" if lines[start].endswith("\r\n") else "\n"
+    review = (
+        f"# REVIEW: shares recomputed from UN Comtrade total merchandise trade in {change.year}; "
+        f"update the comment above and partners_basis{eol}"
+    )
+    before = lines[:start]
+    if before and before[-1].lstrip().startswith("# REVIEW:"):
+        before = before[:-1]
+    return [*before, review, *lines[start:]]
+
+
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
@@ -353,14 +473,23 @@ def _profile_paths(countries: tuple[str, ...]) -> list[Path]:
     metavar="URL",
     help=f"World Bank API v2 base URL (default: ${ENV_WORLDBANK_URL}, else {DEFAULT_WORLDBANK_URL}).",
 )
-def refresh_command(countries: tuple[str, ...], apply_: bool, base_url: str | None) -> None:
+@click.option(
+    "--comtrade-url",
+    default=None,
+    metavar="URL",
+    help=f"UN Comtrade API v1 base URL (default: ${comtrade.ENV_COMTRADE_URL}, else {comtrade.DEFAULT_COMTRADE_URL}).",
+)
+def refresh_command(countries: tuple[str, ...], apply_: bool, base_url: str | None, comtrade_url: str | None) -> None:
     """Refresh profile figures from open data and show the changes as a diff.
 
     COUNTRY is a profile code (e.g. SGP) or the path of a profile YAML file;
     none means every profile. Each exposure with a `refresh:` spec gets the
-    most recent value and year from the World Bank API. Prose is never
-    rewritten: a `# REVIEW:` comment marks each sentence to update by hand.
-    Nothing is written without --apply, and nothing at all if any fetch fails.
+    most recent value and year from the World Bank API or UN Comtrade (trade
+    with a partner, US$); a profile with `partners_refresh: true` gets its
+    partner shares recomputed from Comtrade. Prose is never rewritten: a
+    `# REVIEW:` comment marks each sentence to update by hand. Nothing is
+    written without --apply, and nothing at all if any fetch fails.
+    GEOBRIEF_COMTRADE_KEY, if set, is sent as the Comtrade subscription key.
 
     \b
     Examples:
@@ -369,7 +498,10 @@ def refresh_command(countries: tuple[str, ...], apply_: bool, base_url: str | No
       GEOBRIEF_WORLDBANK_URL=http://127.0.0.1:8000/v2 geobrief kb refresh
     """
     today = date.today()
-    planned = [(path, plan_refresh(path, base_url=base_url)) for path in _profile_paths(countries)]
+    planned = [
+        (path, plan_refresh(path, base_url=base_url, comtrade_url=comtrade_url, today=today))
+        for path in _profile_paths(countries)
+    ]
     for path, changes in planned:  # every fetch has succeeded before anything is printed or written
         click.echo(render_diff(path, changes, today=today), nl=False)
     for path, changes in planned:

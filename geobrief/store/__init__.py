@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import (
     Column,
+    Connection,
     Engine,
     Float,
     ForeignKey,
@@ -90,6 +91,21 @@ event_actors = Table(
     Index("ix_event_actors_actor", "actor", "side"),
 )
 Index("ix_events_type_date", events.c.type, events.c.date)
+predictions = Table(
+    "predictions",
+    metadata,
+    Column("id", String(32), primary_key=True),  # hash of country, rule, actors and period
+    Column("created_at", String(32), nullable=False),
+    Column("country", String(8), nullable=False, index=True),
+    Column("horizon", String(8), nullable=False),
+    Column("period", String(32), nullable=False),
+    Column("rule", String(64), nullable=False),
+    Column("actors", Text, nullable=False),  # JSON list: the actors of the events it rests on
+    Column("text", Text, nullable=False),
+    Column("likelihood", Float, nullable=False),
+    Column("signposts", Text, nullable=False),  # JSON list
+    Column("events", Text, nullable=False),  # JSON list of the event ids it rests on
+)
 
 
 def default_url() -> str:
@@ -125,52 +141,61 @@ class Store:
 
     def add(self, ex: Extraction) -> bool:
         """Store an article and its extraction; False if it was already stored."""
-        art = ex.article
+        return self.add_many([ex]) == 1
+
+    def add_many(self, exs: Iterable[Extraction]) -> int:
+        """Store articles and their extractions in one transaction; returns how many were new."""
+        added = 0
         try:
             with self.engine.begin() as conn:
-                if conn.execute(select(articles.c.id).where(articles.c.id == art.id)).first():
-                    return False
-                conn.execute(
-                    insert(articles).values(
-                        id=art.id,
-                        title=art.title,
-                        source=art.source,
-                        url=art.url,
-                        published=art.published,
-                        license=art.license,
-                        body=art.body,
-                        ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
-                    )
-                )
-                if ex.mentions:
-                    conn.execute(
-                        insert(mentions),
-                        [
-                            {
-                                "article_id": art.id,
-                                "actor": m.actor,
-                                "entity": m.entity,
-                                "start": m.start,
-                                "end": m.end,
-                                "how": m.how,
-                                "role": m.role,
-                            }
-                            for m in ex.mentions
-                        ],
-                    )
-                if ex.events:
-                    conn.execute(insert(events), [_event_row(art.id, e) for e in ex.events])
-                    conn.execute(
-                        insert(event_actors),
-                        [
-                            {"event_id": e.id, "actor": code, "side": side}
-                            for e in ex.events
-                            for side, codes in (("a", e.actors), ("r", e.recipients))
-                            for code in codes
-                        ],
-                    )
+                for ex in exs:
+                    added += self._insert(conn, ex)
         except SQLAlchemyError as exc:
             raise StoreError(self.url, f"cannot write ({exc.__class__.__name__}: {str(exc).splitlines()[0]})") from None
+        return added
+
+    def _insert(self, conn: Connection, ex: Extraction) -> bool:
+        art = ex.article
+        if conn.execute(select(articles.c.id).where(articles.c.id == art.id)).first():
+            return False
+        conn.execute(
+            insert(articles).values(
+                id=art.id,
+                title=art.title,
+                source=art.source,
+                url=art.url,
+                published=art.published,
+                license=art.license,
+                body=art.body,
+                ingested_at=datetime.now(UTC).isoformat(timespec="microseconds"),
+            )
+        )
+        if ex.mentions:
+            conn.execute(
+                insert(mentions),
+                [
+                    {
+                        "article_id": art.id,
+                        "actor": m.actor,
+                        "entity": m.entity,
+                        "start": m.start,
+                        "end": m.end,
+                        "how": m.how,
+                        "role": m.role,
+                    }
+                    for m in ex.mentions
+                ],
+            )
+        if ex.events:
+            conn.execute(insert(events), [_event_row(art.id, e) for e in ex.events])
+            rows = [
+                {"event_id": e.id, "actor": code, "side": side}
+                for e in ex.events
+                for side, codes in (("a", e.actors), ("r", e.recipients))
+                for code in codes
+            ]
+            if rows:
+                conn.execute(insert(event_actors), rows)
         return True
 
     def article(self, article_id: str) -> Article | None:
@@ -201,6 +226,56 @@ class Store:
         with self.engine.connect() as conn:
             rows = conn.execute(q).mappings().all()
         return [_event_from_row(r) for r in rows]
+
+    def add_predictions(self, rows: list[dict[str, object]]) -> int:
+        """Store outlook developments as dated predictions; one already stored is kept as it was."""
+        added = 0
+        with self.engine.begin() as conn:
+            for row in rows:
+                if conn.execute(select(predictions.c.id).where(predictions.c.id == row["id"])).first():
+                    continue
+                conn.execute(insert(predictions).values(**row))
+                added += 1
+        return added
+
+    def predictions(self, country: str | None = None) -> list[dict[str, object]]:
+        q = select(predictions).order_by(predictions.c.created_at, predictions.c.id)
+        if country:
+            q = q.where(predictions.c.country == country)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q).mappings().all()]
+
+    def events_since(self, ingested_after: str, actors_: Iterable[str]) -> list[Event]:
+        """Stored events of ``actors_`` in articles ingested after a moment (ISO timestamp)."""
+        codes = list(actors_)
+        q = (
+            select(events)
+            .join(articles, articles.c.id == events.c.article_id)
+            .where(articles.c.ingested_at > ingested_after)
+            .where(events.c.id.in_(select(event_actors.c.event_id).where(event_actors.c.actor.in_(codes))))
+            .order_by(events.c.date, events.c.id)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).mappings().all()
+        return [_event_from_row(r) for r in rows]
+
+    def articles_about(self, actors_: Iterable[str], since: str | None = None, limit: int = 20) -> list[Article]:
+        """The most recent stored articles with events in which all of ``actors_`` take part."""
+        codes = list(dict.fromkeys(actors_))
+        q = select(events.c.article_id, events.c.id)
+        for code in codes:
+            q = q.where(events.c.id.in_(select(event_actors.c.event_id).where(event_actors.c.actor == code)))
+        ids = select(q.subquery().c.article_id).distinct()
+        aq = select(articles).where(articles.c.id.in_(ids)).order_by(articles.c.published.desc(), articles.c.id)
+        if since:
+            aq = aq.where(articles.c.published >= since)
+        with self.engine.connect() as conn:
+            rows = conn.execute(aq.limit(limit)).mappings().all()
+        return [
+            Article(id=r["id"], body=r["body"], title=r["title"], source=r["source"], url=r["url"],
+                    published=r["published"], license=r["license"])
+            for r in rows
+        ]  # fmt: skip
 
     def count(self) -> dict[str, int]:
         from sqlalchemy import func
