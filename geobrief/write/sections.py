@@ -8,6 +8,8 @@ rests on. Wording comes from templates here and from the knowledge base.
 
 from __future__ import annotations
 
+import re
+
 from geobrief.analysis import Analysis, KeyDevelopment
 from geobrief.analysis.outlook import capitalise, names
 from geobrief.kb.loader import KnowledgeBase
@@ -279,6 +281,7 @@ def _pattern(kb: KnowledgeBase, a: Analysis) -> Section:
         paras.append(_trend_paragraph(kb, a))
     for found in a.patterns:
         text = found.rule.text.replace("{A}", kb.label(found.a)).replace("{B}", kb.label(found.b or ""))
+        text = re.sub(r"(\w+s)'s\b", r"\1'", text)  # "the Philippines's" -> "the Philippines'"
         paras.append(_assess(capitalise(text), [*_spans(found.events, 3), Citation(kb=found.rule.id)]))
     if a.events:
         total = len(a.events)
