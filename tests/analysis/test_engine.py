@@ -67,3 +67,28 @@ def test_brief_from_the_store_needs_known_actors_and_stored_articles(run: Callab
     r = run("brief", "--actors", "PRK,RUS", "--db", str(db))
     assert r.exit_code != 0 and "no stored article" in r.stderr
     open_store(str(db))
+
+
+def test_every_judgement_traces_to_events_entries_and_rules(kb: KnowledgeBase) -> None:
+    brief = brief_from_articles([read_article(str(corpus_file("23_")))], "SGP", kb=kb)
+    spans = {(e.evidence.source, e.evidence.start) for e in brief.events}
+    scored = {i.channel for i in brief.impacts}
+    for i in brief.impacts:
+        assert all(r in kb.impact_rules for r in i.rules) and i.events and i.paths
+        assert any((c.source, c.start) in spans for c in i.citations if c.source)
+    for _period, devs in brief.outlook.values():
+        for d in devs:
+            assert d.rule in kb.outlook_rules and 0 < d.likelihood < 1
+            assert any((c.source, c.start) in spans for c in d.citations if c.source)
+    assert brief.recommendations
+    for r in brief.recommendations:
+        assert r.play in kb.plays and set(r.channels) <= scored and r.channels
+    assert [r.priority for r in brief.recommendations] == list(range(1, len(brief.recommendations) + 1))
+    assert len({r.play for r in brief.recommendations}) == len(brief.recommendations)
+
+
+def test_patterns_link_events_by_rule(kb: KnowledgeBase) -> None:
+    brief = brief_from_articles([read_article(str(EXAMPLES / "red-sea-houthi-shipping-2024.txt"))], "SGP", kb=kb)
+    pattern = next(s for s in brief.sections[1].sections if s.id == "broader_pattern")
+    linked = [p for p in pattern.paragraphs if any(c.kb and c.kb.startswith("pat.") for c in p.citations)]
+    assert linked and all(p.tier == "assessment" and any(c.source for c in p.citations) for p in linked)
