@@ -46,7 +46,7 @@ def brief_from_articles(
     if store is not None:
         for ex in extractions:
             store.add(ex)
-    history = (lambda actors: store.events_for(actors)) if store is not None else None
+    history = store.event_counts if store is not None else None
     analysis = analyse(kb, profile, extractions, history)
     horizons = {h: (analysis.periods[h], tuple(analysis.outlook[h])) for h in ("short", "medium", "long")}
     stamp = generated_at or _now()

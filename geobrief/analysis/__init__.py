@@ -144,16 +144,13 @@ def analyse(
     kb: KnowledgeBase,
     profile: Profile,
     extractions: list[Extraction],
-    history: Callable[[list[str]], list[Event]] | None = None,
+    history: Callable[[list[str], str, str], list[tuple[str, str, int]]] | None = None,
 ) -> Analysis:
-    """Judgements for ``profile`` from the focus ``extractions``; ``history`` returns stored events of
-    the focal actors, for the trend of their relationship."""
+    """Judgements for ``profile`` from the focus ``extractions``; ``history(actors, since, until)`` counts
+    stored events of the focal actors by type and month, for the trend of their relationship."""
     events = [e for ex in extractions for e in ex.events]
     articles = [ex.article for ex in extractions]
     focal = _focal(kb, events, profile.country)
-    past = history(focal) if history and focal else []
-    seen = {e.id for e in events}
-    timeline = events + [e for e in past if e.id not in seen]
     latest = max((a.published for a in articles if a.published), default=None)
     involved = {c for e in events for c in (*e.actors, *e.recipients)}
     rels = [
@@ -177,7 +174,7 @@ def analyse(
         developments=tuple(_developments(kb, profile, events)),
         rationale=tuple(_rationale(kb, focal, events)),
         patterns=tuple(find_patterns(kb, events, focal)),
-        trend=trend(timeline, focal, latest),
+        trend=trend(events, focal, latest, history),
         relationships=tuple(rels[:4]),
         quads=quads,
         risk=risk,

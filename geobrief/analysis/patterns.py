@@ -8,6 +8,7 @@ the six months before the latest source against the six months before that.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from geobrief.analysis.match import matches
@@ -82,31 +83,41 @@ def _month_index(value: str) -> int:
     return y * 12 + m - 1
 
 
-def trend(events: list[Event], actors: list[str], until: str | None) -> Trend | None:
-    """The trend of the relationship among ``actors`` (events where two of them meet, or one if alone)."""
+def trend(
+    events: list[Event],
+    actors: list[str],
+    until: str | None,
+    stored: Callable[[list[str], str, str], list[tuple[str, str, int]]] | None = None,
+) -> Trend | None:
+    """The trend of the relationship between the first two focal ``actors`` (or of one, if alone):
+    cooperative and conflictual events in the six months to ``until`` and the six before, from the
+    ``stored`` counts (type, month, n) when a store is given, else from ``events``."""
     if not actors or not until:
         return None
-    pair = set(actors[:2])
+    pair = sorted(set(actors[:2]))
     end = _month_index(until)
+    rows: list[tuple[str, int, int]] = []  # (type, month index, count)
+    if stored is not None:
+        lo = f"{(end - 12) // 12:04d}-{(end - 12) % 12 + 1:02d}"
+        rows = [(t, _month_index(m), n) for t, m, n in stored(pair, lo, until[:7] + "-31")]
+    else:
+        for e in events:
+            if e.date and len(e.date) >= 7 and set(pair) <= {*e.actors, *e.recipients}:
+                rows.append((e.type, _month_index(e.date), 1))
 
     def counts(lo: int, hi: int) -> tuple[int, int, float]:
         coop = conf = 0
         index = 0.0
-        for e in events:
-            if not e.date:
+        for etype, month, n in rows:
+            if not lo < month <= hi:
                 continue
-            parties = {*e.actors, *e.recipients}
-            if (len(pair) > 1 and not pair <= parties) or (len(pair) == 1 and not pair & parties):
-                continue
-            if not lo < _month_index(e.date) <= hi:
-                continue
-            w = COOPERATION_WEIGHT.get(e.type, 0.0)
-            coop += w > 0
-            conf += w < 0
-            index += w
+            w = COOPERATION_WEIGHT.get(etype, 0.0)
+            coop += n if w > 0 else 0
+            conf += n if w < 0 else 0
+            index += w * n
         return coop, conf, round(index, 1)
 
     recent, before = counts(end - 6, end), counts(end - 12, end - 6)
     if sum(recent[:2]) + sum(before[:2]) == 0:
         return None
-    return Trend(actors=tuple(sorted(pair)), recent=recent, before=before, window_end=until)
+    return Trend(actors=tuple(pair), recent=recent, before=before, window_end=until)
