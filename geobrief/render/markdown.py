@@ -9,14 +9,13 @@ published sources.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from geobrief.kb.loader import KnowledgeBase
 from geobrief.model import Brief, Citation, Section
+from geobrief.render.notes import Notes
 
-__all__ = ["render_markdown"]
+__all__ = ["manifest_line", "render_markdown"]
 
-MAX_QUOTE = 400
 _LABEL = {"context": "Context", "assessment": "Assessment"}
 
 
@@ -29,79 +28,44 @@ def _escape(text: str, *, line_start: bool = False) -> str:
     return text
 
 
-class _Notes:
-    def __init__(self, brief: Brief, kb: KnowledgeBase) -> None:
-        self.brief = brief
-        self.kb = kb
-        self.order: dict[tuple[Any, ...], int] = {}
-        self.sources = {a.id: a for a in brief.sources}
-
-    def ref(self, c: Citation) -> int:
-        key = ("kb", c.kb) if c.kb else ("src", c.source, c.start, c.end)
-        if key not in self.order:
-            self.order[key] = len(self.order) + 1
-        return self.order[key]
-
-    def marks(self, cites: tuple[Citation, ...]) -> str:
-        nums = sorted({self.ref(c) for c in cites})
-        return "".join(f"[{n}]" for n in nums)
-
-    def _kb_note(self, eid: str) -> str:
-        try:
-            entry = self.kb.entry(eid)
-        except KeyError:
-            return f"Knowledge base: `{eid}`."
-        name = (
-            getattr(entry, "name", None)
-            or getattr(entry, "title", None)
-            or getattr(entry, "text", None)
-            or getattr(entry, "description", None)
-            or ""
-        )
-        name = name if len(name) < 160 else name[:157] + "…"
-        refs = []
-        for sid in getattr(entry, "sources", [])[:3]:
-            src = self.kb.sources.get(sid)
-            if src:
-                url = f" <{src.url}>" if src.url else ""
-                refs.append(f"{src.publisher}, *{_escape(src.title)}* ({src.date}){url}")
-        as_of = getattr(entry, "as_of", None)
-        text = f"Knowledge base `{eid}`: {_escape(name)}"
-        if refs:
-            text += ". Sources: " + "; ".join(refs)
-        if as_of:
-            text += f" (as of {as_of})"
-        return text + "."
-
-    def lines(self) -> list[str]:
-        out = []
-        for key, n in sorted(self.order.items(), key=lambda kv: kv[1]):
-            if key[0] == "kb":
-                out.append(f"[{n}] {self._kb_note(key[1])}")
-                continue
-            _, sid, start, end = key
-            art = self.sources.get(sid)
-            if art is None:
-                out.append(f"[{n}] Source {sid}, characters {start}-{end}.")
-                continue
-            quote = art.body[start:end]
-            if len(quote) > MAX_QUOTE:
-                quote = quote[: MAX_QUOTE - 1].rstrip() + "…"
-            where = art.title or art.path or sid
-            meta = ", ".join(x for x in (art.source, art.published) if x)
+def _note_lines(notes: Notes) -> list[str]:
+    out = []
+    for note in notes.notes():
+        if note.kind == "kb":
+            text = f"Knowledge base `{note.where}`: {_escape(note.quote)}"
+            if note.refs:
+                text += ". Sources: " + "; ".join(_escape(t) + (f" <{u}>" if u else "") for t, u in note.refs)
+            if note.meta:
+                text += f" ({note.meta})"
+            out.append(f"[{note.number}] {text}.")
+        else:
+            meta = f" ({_escape(note.meta)})" if note.meta else ""
             out.append(
-                f"[{n}] “{_escape(quote)}” — {_escape(where)}"
-                + (f" ({_escape(meta)})" if meta else "")
-                + f", characters {start}-{end}."
+                f"[{note.number}] “{_escape(note.quote)}” — {_escape(note.where)}{meta}, characters {note.start}-{note.end}."
             )
-        return out
+    return out
 
 
-def _section(s: Section, level: int, notes: _Notes, out: list[str]) -> None:
+def manifest_line(brief: Brief) -> str:
+    """Versions, knowledge base, writer and input hashes, on one line."""
+    m = brief.manifest
+    inputs = m.get("inputs") or {}
+    model = f" ({m.get('model')})" if m.get("model") else ""
+    return (
+        f"geobrief {m.get('geobrief')} · knowledge base {m.get('knowledge_base')} · writer {m.get('writer')}{model}"
+        f" · inputs {', '.join(str(k) for k in inputs) if isinstance(inputs, dict) else inputs}"
+    )
+
+
+def _marks(notes: Notes, cites: tuple[Citation, ...]) -> str:
+    return "".join(f"[{n}]" for n in notes.numbers(cites))
+
+
+def _section(s: Section, level: int, notes: Notes, out: list[str]) -> None:
     out.append(f"{'#' * level} {s.title}")
     out.append("")
     for p in s.paragraphs:
-        marks = notes.marks(p.citations)
+        marks = _marks(notes, p.citations)
         if p.tier == "fact":
             out.append(f"> {_escape(p.text, line_start=True)} {marks}".rstrip())
         else:
@@ -113,7 +77,7 @@ def _section(s: Section, level: int, notes: _Notes, out: list[str]) -> None:
 
 def render_markdown(brief: Brief, kb: KnowledgeBase) -> str:
     """The brief as a Markdown document."""
-    notes = _Notes(brief, kb)
+    notes = Notes(brief, kb)
     out = [f"# {_escape(brief.title)}", ""]
     srcs = "; ".join(_escape(a.title or a.path or a.id) for a in brief.sources)
     out.append(
@@ -140,6 +104,7 @@ def render_markdown(brief: Brief, kb: KnowledgeBase) -> str:
             )
         out.append("")
     out += ["## Notes", ""]
-    out += [line + "  " for line in notes.lines()]
+    out += [line + "  " for line in _note_lines(notes)]
+    out += ["", f"*{manifest_line(brief)}*"]
     out.append("")
     return "\n".join(out)
