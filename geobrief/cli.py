@@ -20,7 +20,7 @@ __all__ = ["cli", "main"]
 _DB_HELP = "Article store: a SQLite path or a SQLAlchemy URL (default: $GEOBRIEF_DB, else the user data directory)."
 
 
-def _write_atomic(path: str, text: str) -> None:
+def _write_atomic(path: str, text: str | bytes) -> None:
     """Write ``text`` to ``path`` all at once: a failed run leaves no half-written file."""
     target = Path(path)
     if target.is_dir():
@@ -29,8 +29,12 @@ def _write_atomic(path: str, text: str) -> None:
         raise InputError(path, f"the folder {str(target.parent)!r} does not exist", "create it or give another -o path")
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # a normal file, not mkstemp's private one
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -64,7 +68,7 @@ def cli() -> None:
     "--format",
     "-f",
     "fmt",
-    type=click.Choice(["markdown", "json"]),
+    type=click.Choice(["markdown", "json", "html", "pdf", "docx"]),
     default=None,
     help="Output format (default: from the -o extension, else markdown).",
 )
@@ -94,9 +98,11 @@ def brief(
     """
     from geobrief.kb.loader import load
     from geobrief.pipeline import brief_from_paths
-    from geobrief.render import format_for, render
+    from geobrief.render import BINARY, format_for, render
 
     chosen = format_for(output, fmt)
+    if chosen in BINARY and (not output or output == "-"):
+        raise click.UsageError(f"{chosen.upper()} is a binary format: give a file with -o, e.g. -o brief.{chosen}")
     if actors and files:
         raise click.UsageError("give FILE... or --actors, not both")
     if actors:
@@ -114,7 +120,7 @@ def brief(
         _write_atomic(output, text)
         click.echo(f"wrote {output} ({chosen}, {len(result.events)} events, {len(result.impacts)} impacts)", err=True)
     else:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False)  # type: ignore[arg-type]
 
 
 @cli.command()

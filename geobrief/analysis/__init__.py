@@ -152,11 +152,12 @@ def analyse(
     articles = [ex.article for ex in extractions]
     focal = _focal(kb, events, profile.country)
     latest = max((a.published for a in articles if a.published), default=None)
-    involved = {c for e in events for c in (*e.actors, *e.recipients)}
+    # relationships of pairs the sources show acting on each other, or of two focal actors
+    pairs = {frozenset((a, r)) for e in events for a in e.actors for r in e.recipients if a != r}
     rels = [
         r
         for r in kb.relationships.values()
-        if (r.actors[0] in focal and r.actors[1] in involved) or (r.actors[1] in focal and r.actors[0] in involved)
+        if frozenset(r.actors) in pairs or (r.actors[0] in focal and r.actors[1] in focal)
     ]
     rels.sort(key=lambda r: (-(r.actors[0] in focal) - (r.actors[1] in focal), r.id))
     quads = {q: sum(1 for e in events if QUAD_OF.get(e.type) == q) for q in QUADS}

@@ -76,6 +76,7 @@ class Trend:
     recent: tuple[int, int, float]  # cooperative events, conflictual events, index
     before: tuple[int, int, float]
     window_end: str
+    stored: bool = False  # counted over the store, not only the sources at hand
 
 
 def _month_index(value: str) -> int:
@@ -120,4 +121,4 @@ def trend(
     recent, before = counts(end - 6, end), counts(end - 12, end - 6)
     if sum(recent[:2]) + sum(before[:2]) == 0:
         return None
-    return Trend(actors=tuple(pair), recent=recent, before=before, window_end=until)
+    return Trend(actors=tuple(pair), recent=recent, before=before, window_end=until, stored=stored is not None)

@@ -5,6 +5,7 @@ paths so the SVG carries no fonts or markup from the sources.
 
 from __future__ import annotations
 
+import datetime
 import io
 import math
 from dataclasses import dataclass
@@ -46,10 +47,10 @@ def _render(fig) -> tuple[str, bytes]:  # type: ignore[no-untyped-def]
     return text[text.index("<svg") :], png.getvalue()
 
 
-def _date_value(d: str) -> float:
+def _date_value(d: str) -> datetime.date:
     parts = [int(x) for x in d.split("-")]
     y, m, day = parts[0], parts[1] if len(parts) > 1 else 6, parts[2] if len(parts) > 2 else 15
-    return y + (m - 1) / 12 + (day - 1) / 365
+    return datetime.date(y, m, day)
 
 
 def _timeline(kb: KnowledgeBase, events: list[Event]) -> Chart | None:
@@ -66,6 +67,11 @@ def _timeline(kb: KnowledgeBase, events: list[Event]) -> Chart | None:
         ax.scatter(_date_value(e.date or ""), rows.index(who), s=40,
                    color=_BLUE if e.type in COOPERATIVE else _RED, zorder=3)  # fmt: skip
     ax.set_yticks(range(len(rows)), rows)
+    import matplotlib.dates as mdates
+
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=6))
+    ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.grid(axis="x", color="#e2e8f0")
     ax.set_xlabel("date of the event (blue: cooperation, red: conflict)")
     for side in ("top", "right"):

@@ -265,7 +265,8 @@ def _trend_paragraph(kb: KnowledgeBase, a: Analysis) -> Paragraph:
     (c1, k1, i1), (c0, k0, i0) = t.recent, t.before
     direction = "warmer" if i1 > i0 else "colder" if i1 < i0 else "unchanged"
     text = (
-        f"Counting the stored reporting on {who}, the six months to {t.window_end} hold {c1} cooperative and {k1} "
+        f"Counting {'all stored reporting' if t.stored else 'the reporting at hand'} on {who}, the six months to "
+        f"{t.window_end} hold {c1} cooperative and {k1} "
         f"conflictual events against {c0} and {k0} in the six months before; the cooperation-conflict index "
         f"(PLOVER type weights) moved from {i0:+.1f} to {i1:+.1f}, a {direction} relationship."
     )
