@@ -75,6 +75,14 @@ def cli() -> None:
 @click.option("--output", "-o", default=None, help="Write to this file instead of standard output.")
 @click.option("--db", default=None, help=_DB_HELP)
 @click.option("--no-store", is_flag=True, help="Do not keep the articles in the store.")
+@click.option(
+    "--writer",
+    type=click.Choice(["deterministic", "llm"]),
+    default="deterministic",
+    show_default=True,
+    help="llm: rewrite the prose with an OpenAI-compatible model (GEOBRIEF_LLM_BASE_URL, GEOBRIEF_LLM_MODEL, "
+    "GEOBRIEF_LLM_API_KEY); a verifier keeps only sentences its sources support.",
+)
 def brief(
     files: tuple[str, ...],
     country: str,
@@ -84,6 +92,7 @@ def brief(
     output: str | None,
     db: str | None,
     no_store: bool,
+    writer: str,
 ) -> None:
     """Write a brief on one or more articles for a target country.
 
@@ -115,6 +124,15 @@ def brief(
         result = brief_from_paths(list(files), country.upper(), db=db, save=not no_store)
     else:
         raise click.UsageError("give one or more article files (or - for standard input), or --actors CODES")
+    if writer == "llm":
+        from geobrief.write.llm import LLMConfig, rewrite
+
+        config = LLMConfig.from_env()  # a missing setting fails here, before any request
+        result, warnings = rewrite(result, load(), config)
+        for line in warnings[:3]:
+            click.echo(f"geobrief: warning: {line}", err=True)
+        if len(warnings) > 3:
+            click.echo(f"geobrief: warning: ... and {len(warnings) - 3} more paragraphs kept as written", err=True)
     text = render(result, chosen, load())
     if output and output != "-":
         _write_atomic(output, text)
