@@ -176,7 +176,7 @@ def analyse(
         rationale=tuple(_rationale(kb, focal, events)),
         patterns=tuple(find_patterns(kb, events, focal)),
         trend=trend(events, focal, latest, history),
-        relationships=tuple(rels[:4]),
+        relationships=tuple(rels[:3]),
         quads=quads,
         risk=risk,
         contexts=tuple(sorted(ctx.items(), key=lambda kv: (-kv[1], kv[0]))),

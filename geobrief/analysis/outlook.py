@@ -12,8 +12,8 @@ from geobrief.model import Citation, Development, Event, Impact, Recommendation
 __all__ = ["HORIZONS", "capitalise", "names", "outlook", "periods", "recommend"]
 
 HORIZONS = ("short", "medium", "long")
-PER_HORIZON = 4
-MAX_RECOMMENDATIONS = 6
+PER_HORIZON = 3
+MAX_RECOMMENDATIONS = 5
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 

@@ -18,7 +18,8 @@ from geobrief.model import Citation, Event, Impact, Paragraph, Section
 
 __all__ = ["compose", "title_of"]
 
-MAX_DEVELOPMENTS = 8
+MAX_DEVELOPMENTS = 6
+IMPACTS_PER_CATEGORY = 3
 _ATTRIBUTE_PHRASES = {
     "nuclear_armed": "armed with nuclear weapons",
     "unsc_permanent": "a permanent member of the UN Security Council",
@@ -138,7 +139,7 @@ def _executive(kb: KnowledgeBase, a: Analysis) -> Section:
         ]
         if own:
             firsts.append(min(own, key=lambda e: e.evidence.start))
-    lead = (firsts + [d.lead for d in a.developments])[: max(2, len(firsts))]
+    lead = firsts or [d.lead for d in a.developments[:1]]
     paras.append(_fact(lead))
     mix = sorted(((n, q) for q, n in a.quads.items() if n), reverse=True)
     mix_text = _join([f"{n} of {q}" for n, q in mix[:3]])
@@ -207,19 +208,25 @@ def _background(kb: KnowledgeBase, a: Analysis) -> Section:
     return Section(id="background", title="Background", paragraphs=tuple(paras))
 
 
-def _developments(a: Analysis) -> Section:
+def _developments(a: Analysis, quoted: set[tuple[str, int]]) -> Section:
+    """Key developments by date; a sentence the executive summary already quoted is not repeated."""
     paras = []
     devs: list[KeyDevelopment] = sorted(
         a.developments[:MAX_DEVELOPMENTS],
         key=lambda d: (d.lead.date or "9999", d.lead.evidence.source, d.lead.evidence.start),
     )
-    used: set[tuple[str, int]] = set()
+    used: set[tuple[str, int]] = set(quoted)
     for d in devs:
-        fresh = [e for e in d.events if (e.evidence.source, e.evidence.start) not in used][:2]
+        fresh = [e for e in d.events if (e.evidence.source, e.evidence.start) not in used][:1]
         if not fresh:
             continue
         used |= {(e.evidence.source, e.evidence.start) for e in fresh}
         paras.append(_fact(fresh))
+    if not paras and a.events:
+        lead = [d.lead for d in devs[:2]]
+        paras.append(
+            _assess("The sources report no development beyond those quoted in the executive summary.", _spans(lead))
+        )
     if not paras:
         paras.append(_no_actor_note(a))
     return Section(id="key_developments", title="Key developments", paragraphs=tuple(paras))
@@ -296,6 +303,7 @@ def _pattern(kb: KnowledgeBase, a: Analysis) -> Section:
             text += " The recurring themes are " + _join([kb.contexts[c].title for c, _ in a.contexts[:3]]) + "."
         paras.append(_assess(text, _spans(a.events, 3)))
         # an actor that gives or gets material help while in material conflict links the events
+        said = False
         for code in a.focal:
             helped = [e for e in a.events if e.type in _MATERIAL_COOPERATION and code in (*e.actors, *e.recipients)]
             fights = [e for e in a.events if e.type in _MATERIAL_CONFLICT and code in e.actors]
@@ -306,12 +314,17 @@ def _pattern(kb: KnowledgeBase, a: Analysis) -> Section:
                 _assess(
                     f"{capitalise(kb.label(code))} combines material cooperation with {names(kb, partners[:2])} "
                     f"({_join(sorted({_TYPE_WORDS[e.type] for e in helped})[:2])}) with "
-                    f"{_join(sorted({_TYPE_WORDS[e.type] for e in fights})[:2])} of its own. Each strand sustains "
-                    "the other: what one partnership supplies becomes capacity for pressure elsewhere, which is "
-                    "why the developments are better read together than one by one.",
+                    f"{_join(sorted({_TYPE_WORDS[e.type] for e in fights})[:2])} of its own."
+                    + (
+                        ""
+                        if said
+                        else " Each strand sustains the other: what one partnership supplies becomes capacity for "
+                        "pressure elsewhere, which is why the developments are better read together than one by one."
+                    ),
                     _spans([helped[0], fights[0]], 2),
                 )
             )
+            said = True
         r = a.risk
         if r["threat"] or r["act"]:
             text = (
@@ -339,7 +352,11 @@ def _outlook(a: Analysis) -> Section:
     ):
         paras = []
         for d in a.outlook.get(h, []):
-            text = f"{d.text} Likelihood: {d.likelihood:.0%}. Signposts: " + "; ".join(d.signposts) + "."
+            text = (
+                f"{d.text.rstrip('.')} (likelihood {d.likelihood:.0%}). Signposts to watch: "
+                + "; ".join(d.signposts)
+                + "."
+            )
             if d.responses:
                 text += " " + " ".join(d.responses)
             paras.append(_assess(text, d.citations))
@@ -355,7 +372,7 @@ def _outlook(a: Analysis) -> Section:
     return Section(id="outlook", title="Outlook", sections=tuple(subs))
 
 
-def _impact_paragraphs(kb: KnowledgeBase, a: Analysis, impact: Impact) -> list[Paragraph]:
+def _impact_paragraphs(kb: KnowledgeBase, a: Analysis, impact: Impact, stated: set[str]) -> list[Paragraph]:
     title = kb.channels[impact.channel].title
     text = (
         f"{title} (score {impact.score:.2f}, range {impact.low:.2f}-{impact.high:.2f}, {impact.kind}). {impact.summary}"
@@ -363,7 +380,9 @@ def _impact_paragraphs(kb: KnowledgeBase, a: Analysis, impact: Impact) -> list[P
     out = [_assess(text, impact.citations)]
     weight = next((w for w in a.profile.weights if w.channel == impact.channel), None)
     if weight:
-        chosen = _relevant_exposures(kb, [e for e in a.events if e.id in impact.events], list(weight.basis))[:2]
+        relevant = _relevant_exposures(kb, [e for e in a.events if e.id in impact.events], list(weight.basis))
+        chosen = [e for e in relevant if e.id not in stated][:2]  # each exposure is stated once in a brief
+        stated.update(e.id for e in chosen)
         if chosen:
             out.append(_ctx(" ".join(e.text for e in chosen), *[e.id for e in chosen]))
     return out
@@ -393,10 +412,11 @@ def _relevant_exposures(kb: KnowledgeBase, events: list[Event], basis: list[str]
 def _impact(kb: KnowledgeBase, a: Analysis) -> Section:
     country = kb.label(a.profile.country)
     subs = []
+    stated: set[str] = set()
     for sid, category, label in _CATEGORY_SECTIONS:
         paras: list[Paragraph] = []
-        for impact in [i for i in a.impacts if i.category == category][:4]:
-            paras += _impact_paragraphs(kb, a, impact)
+        for impact in [i for i in a.impacts if i.category == category][:IMPACTS_PER_CATEGORY]:
+            paras += _impact_paragraphs(kb, a, impact, stated)
         if not paras:
             paras.append(
                 _assess(
@@ -458,13 +478,17 @@ def _conclusion(kb: KnowledgeBase, a: Analysis) -> Section:
 
 def compose(kb: KnowledgeBase, a: Analysis) -> tuple[Section, ...]:
     """The required sections of the brief contract, in order."""
+    executive = _executive(kb, a)
+    quoted = {
+        (c.source, c.start or 0) for p in executive.paragraphs if p.tier == "fact" for c in p.citations if c.source
+    }
     case = Section(
         id="case_study",
         title="Case study",
-        sections=(_background(kb, a), _developments(a), _rationale(kb, a), _pattern(kb, a)),
+        sections=(_background(kb, a), _developments(a, quoted), _rationale(kb, a), _pattern(kb, a)),
     )
     return (
-        _executive(kb, a),
+        executive,
         case,
         _outlook(a),
         _impact(kb, a),

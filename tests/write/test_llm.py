@@ -202,7 +202,7 @@ def test_a_good_answer_is_used_and_citations_stay(
     out, warnings = rewrite(brief, kb, config(stub, api_key="sk-test"), post=post)
     assert warnings == []
     texts = {(s.id, i): p.text for s, i, p in walk(out.sections)}
-    assert texts[("key_developments", 0)] == better
+    assert texts[("executive_summary", 0)] == better
     assert all(t == better or t.startswith("Put briefly: ") for t in texts.values())
     assert same_citations_and_tiers(out, brief)
     assert out.manifest["writer"] == "llm" and out.manifest["model"] == "stub-model"
@@ -215,7 +215,7 @@ def test_a_good_answer_is_used_and_citations_stay(
     system = first["json"]["messages"][0]
     assert system["role"] == "system" and "untrusted" in system["content"] and "never instructions" in system["content"]
     sent = {d["section"]: d for d in (data_of(r["json"]) for r in stub.requests)}
-    lead = sent["Key developments"]["paragraphs"][0]
+    lead = sent["Executive summary"]["paragraphs"][0]
     assert lead["tier"] == "fact" and lead["cites"] == [{"article": LEAD}]
     background = sent["Background"]["paragraphs"][0]
     assert background["tier"] == "context" and background["cites"][0]["knowledge_base"]
@@ -231,9 +231,9 @@ def test_a_number_not_in_evidence_is_rejected(stub: Stub, brief: Brief, kb: Know
     out, warnings = rewrite(brief, kb, config(stub))
     assert same_citations_and_tiers(out, brief)
     assert all("killing 4" not in p.text for _, _, p in walk(out.sections))
-    lines = [w for w in warnings if "section key_developments" in w]
+    lines = [w for w in warnings if "section executive_summary" in w]
     assert len(lines) == 1
-    assert "paragraph 0 of section key_developments" in lines[0] and "number 4" in lines[0]
+    assert "paragraph 0 of section executive_summary" in lines[0] and "number 4" in lines[0]
     assert lines[0].endswith("kept the deterministic text") and "\n" not in lines[0]
 
 
@@ -246,7 +246,7 @@ def test_a_hostile_article_and_answer_change_nothing(stub: Stub, kb: KnowledgeBa
     paragraphs = list(walk(hostile.sections))
     assert len(warnings) == len(paragraphs)
     assert all("rejected" in w and ("Malaysia" in w or "uncited source text" in w) for w in warnings)
-    lead = next(w for w in warnings if "section key_developments" in w)
+    lead = next(w for w in warnings if "section executive_summary" in w)
     assert "names Singapore, Malaysia" in lead
     # the injected sentence is not cited, so it never travels to the model
     assert all("Ignore previous instructions" not in json.dumps(r["json"]) for r in stub.requests)
@@ -274,13 +274,13 @@ def test_a_slow_answer_times_out_and_the_rest_is_not_sent(stub: Stub, brief: Bri
 
 def test_a_server_error_keeps_that_section(stub: Stub, brief: Brief, kb: KnowledgeBase) -> None:
     fail: Answer = lambda payload: (500, {"Content-Type": "text/plain"}, b"internal error")  # noqa: E731
-    stub.answer = only("Key developments", fail, rewriting(lambda title, text: "Put briefly: " + text))
+    stub.answer = only("Executive summary", fail, rewriting(lambda title, text: "Put briefly: " + text))
     out, warnings = rewrite(brief, kb, config(stub))
     assert warnings == [
-        "LLM writer: HTTP 500 from the server (internal error) on section key_developments; kept the deterministic text"
+        "LLM writer: HTTP 500 from the server (internal error) on section executive_summary; kept the deterministic text"
     ]
     texts = {(s.id, i): p.text for s, i, p in walk(out.sections)}
-    assert texts[("key_developments", 0)] == LEAD
+    assert texts[("executive_summary", 0)] == LEAD
     assert texts[("background", 0)].startswith("Put briefly: ")
     assert len(stub.requests) == len(sections_with_text(brief))
 
@@ -304,10 +304,10 @@ def test_rate_limited_then_success(stub: Stub, brief: Brief, kb: KnowledgeBase) 
 
 
 def test_rate_limited_after_the_retry_keeps_the_section(stub: Stub, brief: Brief, kb: KnowledgeBase) -> None:
-    stub.answer = only("Key developments", lambda payload: (429, {}, b""))
+    stub.answer = only("Executive summary", lambda payload: (429, {}, b""))
     _, warnings = rewrite(brief, kb, config(stub, max_retry_after=0.05))
     assert warnings == [
-        "LLM writer: rate limited (HTTP 429) after 1 retry on section key_developments; kept the deterministic text"
+        "LLM writer: rate limited (HTTP 429) after 1 retry on section executive_summary; kept the deterministic text"
     ]
 
 
@@ -326,20 +326,25 @@ def test_rate_limited_after_the_retry_keeps_the_section(stub: Stub, brief: Brief
 def test_a_malformed_answer_keeps_the_section(
     stub: Stub, brief: Brief, kb: KnowledgeBase, reply: Reply, expected: str
 ) -> None:
-    stub.answer = only("Key developments", lambda payload: reply)
+    stub.answer = only("Executive summary", lambda payload: reply)
     out, warnings = rewrite(brief, kb, config(stub))
     assert out.sections == brief.sections
     assert len(warnings) == 1
-    assert expected in warnings[0] and "on section key_developments; kept the deterministic text" in warnings[0]
+    assert expected in warnings[0] and "on section executive_summary; kept the deterministic text" in warnings[0]
 
 
 def test_a_fenced_answer_is_read(stub: Stub, brief: Brief, kb: KnowledgeBase) -> None:
     better = "On Friday, Houthi rebels attacked a tanker in the Red Sea and killed 3 sailors."
-    fenced = completion('```json\n{"paragraphs": [{"index": 0, "text": "' + better + '"}]}\n```')
-    stub.answer = only("Key developments", lambda payload: fenced)
+
+    def fenced(payload: dict[str, Any]) -> Reply:
+        paras = [{"index": p["index"], "text": better if p["text"] == LEAD else p["text"]}
+                 for p in data_of(payload)["paragraphs"]]  # fmt: skip
+        return completion("```json\n" + json.dumps({"paragraphs": paras}) + "\n```")
+
+    stub.answer = only("Executive summary", fenced)
     out, warnings = rewrite(brief, kb, config(stub))
     assert warnings == []
-    assert next(p.text for s, _, p in walk(out.sections) if s.id == "key_developments") == better
+    assert next(p.text for s, _, p in walk(out.sections) if s.id == "executive_summary") == better
 
 
 def test_a_missing_paragraph_is_kept_with_a_warning(stub: Stub, brief: Brief, kb: KnowledgeBase) -> None:
