@@ -434,7 +434,7 @@ def _recommendations(kb: KnowledgeBase, a: Analysis) -> Section:
     paras = []
     for r in a.recommendations:
         chans = _join([_channel(kb, c) for c in r.channels])
-        text = f"{r.priority}. {r.title}. {r.text}" + (f" This addresses {chans}." if chans else "")
+        text = f"{r.priority}. {r.title}" + (f" (for {chans})" if chans else "") + f". {r.text}"
         paras.append(_assess(text, [Citation(kb=r.play)]))
     if not paras:
         paras.append(
