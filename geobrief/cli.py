@@ -144,12 +144,22 @@ def brief(
 @cli.command()
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option("--db", default=None, help=_DB_HELP)
-def ingest(files: tuple[str, ...], db: str | None) -> None:
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where extraction runs: this process, or a Dask cluster.")  # fmt: skip
+@click.option(
+    "--scheduler", default=None, help="With --engine dask: a running scheduler's address (default: a local cluster)."
+)
+@click.option(
+    "--workers", default=2, show_default=True, help="With --engine dask and no scheduler: local worker processes."
+)
+def ingest(files: tuple[str, ...], db: str | None, engine: str, scheduler: str | None, workers: int) -> None:
     """Extract events from articles and keep them in the store.
 
     \b
-    Example:
+    Examples:
       geobrief ingest examples/*.txt
+      geobrief ingest corpus/*.txt --engine dask --workers 2
+      geobrief ingest corpus/*.txt --engine dask --scheduler tcp://10.0.0.5:8786
     """
     from rich.progress import Progress
 
@@ -157,7 +167,14 @@ def ingest(files: tuple[str, ...], db: str | None) -> None:
 
     with Progress(transient=True, disable=not sys.stderr.isatty() or len(files) < 2) as bar:
         task = bar.add_task("ingesting", total=len(files))
-        new, old = ingest_paths(list(files), db=db, progress=lambda _p: bar.advance(task))
+        new, old = ingest_paths(
+            list(files),
+            db=db,
+            progress=lambda _p: bar.advance(task),
+            engine=engine,
+            scheduler=scheduler,
+            workers=workers,
+        )
     click.echo(f"stored {new} new article(s); {old} already stored")
 
 

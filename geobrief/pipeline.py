@@ -90,19 +90,37 @@ def brief_from_paths(
     return brief_from_articles(articles, country, kb=kb, store=store, generated_at=generated_at)
 
 
-def ingest_paths(paths: Sequence[str], *, db: str | None = None, progress: Progress | None = None) -> tuple[int, int]:
-    """Store the articles at ``paths`` with their extractions; returns (new, already stored)."""
-    kb = load()
+def ingest_paths(
+    paths: Sequence[str],
+    *,
+    db: str | None = None,
+    progress: Progress | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    workers: int = 2,
+) -> tuple[int, int]:
+    """Store the articles at ``paths`` with their extractions; returns (new, already stored).
+    ``engine="dask"`` extracts on a Dask cluster (local by default, or at ``scheduler``)."""
+    from geobrief.engines import extract_many
+
     store = open_store(db)
-    new = old = 0
+    fresh: list[Article] = []
+    old = 0
     for art in read_articles(paths):
         if store.has(art.id):
             old += 1
+            if progress:
+                progress(art.path or art.id)
         else:
-            store.add(extract(art, kb))
-            new += 1
-        if progress:
-            progress(art.path or art.id)
+            fresh.append(art)
+
+    def advance(n: int) -> None:
+        for _ in range(n):
+            if progress:
+                progress("")
+
+    done = extract_many(fresh, engine=engine, scheduler=scheduler, workers=workers, progress=advance)  # type: ignore[arg-type]
+    new = store.add_many(done)
     return new, old
 
 
