@@ -38,13 +38,13 @@ def articles(n: int) -> list:  # type: ignore[type-arg]
 
 
 def run(workers: int, arts: list, shard: int) -> float:  # type: ignore[type-arg]
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        with Client(cluster) as client:
-            wait(client.map(_extract_shard, [arts[:5]] * workers, pure=False))  # load the knowledge base everywhere
-            t0 = time.perf_counter()
-            futures = client.map(_extract_shard, _shards(arts, shard), pure=False)
-            wait(futures)
-            return time.perf_counter() - t0
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    with cluster, Client(cluster) as client:
+        wait(client.map(_extract_shard, [arts[:5]] * workers, pure=False))  # load the knowledge base everywhere
+        t0 = time.perf_counter()
+        futures = client.map(_extract_shard, _shards(arts, shard), pure=False)
+        wait(futures)
+        return time.perf_counter() - t0
 
 
 def main() -> None:
