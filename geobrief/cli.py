@@ -209,6 +209,41 @@ def predictions(country: str | None, db: str | None) -> None:
             )
 
 
+@cli.command()
+@click.option("--country", "-c", default="SGP", show_default=True, help="Target country.")
+@click.option("--since", default="24h", show_default=True, help="Window: 90m, 24h, 7d, 2w, or a date.")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["markdown", "html"]),
+    default=None,
+    help="Default: from -o, else markdown.",
+)
+@click.option("--output", "-o", default=None, help="Write to this file instead of standard output.")
+@click.option("--db", default=None, help=_DB_HELP)
+def digest(country: str, since: str, fmt: str | None, output: str | None, db: str | None) -> None:
+    """What reached the store recently, ranked by impact on the target; matched signposts; what changed.
+
+    \b
+    Examples:
+      geobrief digest --country SGP --since 24h
+      geobrief digest --country JPN --since 7d -o digest.html
+    """
+    from geobrief.digest import build_digest, render_digest_html, render_digest_markdown
+    from geobrief.kb.loader import load
+
+    kb = load()
+    d = build_digest(country.upper(), since, db=db, kb=kb)
+    chosen = fmt or ("html" if output and output.lower().endswith((".html", ".htm")) else "markdown")
+    text = render_digest_html(d, kb) if chosen == "html" else render_digest_markdown(d, kb)
+    if output and output != "-":
+        _write_atomic(output, text)
+        click.echo(f"wrote {output} ({len(d.items)} developments)", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
 @cli.group("eval")
 def eval_() -> None:
     """Measure quality against the gold set."""

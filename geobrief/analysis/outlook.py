@@ -55,7 +55,13 @@ def outlook(kb: KnowledgeBase, profile: Profile, events: list[Event]) -> dict[st
         hits = [e for e in events if matches(kb, rule.when, e)]
         if not hits:
             continue
-        hits.sort(key=lambda e: (-sal[e.id], -len(e.recipients), e.id))
+
+        def states_only(e: Event) -> bool:  # "the partnership between X and Y" reads best with states
+            return all(
+                kb.actors.get(c) is not None and kb.actors[c].kind != "organisation" for c in (*e.actors, *e.recipients)
+            )
+
+        hits.sort(key=lambda e: (not states_only(e), -sal[e.id], -len(e.recipients), e.id))
         text = None
         lead = hits[0]
         for ev in hits:
