@@ -30,6 +30,7 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    make_url,
     select,
 )
 from sqlalchemy.exc import SQLAlchemyError
@@ -121,6 +122,10 @@ def default_url() -> str:
 
 def _url(target: str) -> str:
     if "://" in target:
+        # SQLAlchemy's bare postgresql:// means psycopg2; geobrief depends on psycopg (3).
+        for bare in ("postgresql://", "postgres://"):
+            if target.startswith(bare):
+                return "postgresql+psycopg://" + target.removeprefix(bare)
         return target
     path = Path(target).expanduser()
     if path.is_dir():
@@ -220,7 +225,7 @@ class Store:
         q = (
             select(events)
             .where(events.c.id.in_(select(event_actors.c.event_id).where(event_actors.c.actor.in_(codes))))
-            .order_by(events.c.date, events.c.id)
+            .order_by(events.c.date.nulls_first(), events.c.id)
         )
         if since:
             q = q.where(events.c.date >= since)
@@ -254,7 +259,7 @@ class Store:
             .join(articles, articles.c.id == events.c.article_id)
             .where(articles.c.ingested_at > ingested_after)
             .where(events.c.id.in_(select(event_actors.c.event_id).where(event_actors.c.actor.in_(codes))))
-            .order_by(events.c.date, events.c.id)
+            .order_by(events.c.date.nulls_first(), events.c.id)
         )
         with self.engine.connect() as conn:
             rows = conn.execute(q).mappings().all()
@@ -267,7 +272,7 @@ class Store:
         for code in codes:
             q = q.where(events.c.id.in_(select(event_actors.c.event_id).where(event_actors.c.actor == code)))
         ids = select(q.subquery().c.article_id).distinct()
-        aq = select(articles).where(articles.c.id.in_(ids)).order_by(articles.c.published.desc(), articles.c.id)
+        aq = select(articles).where(articles.c.id.in_(ids)).order_by(articles.c.published.desc().nulls_last(), articles.c.id)
         if since:
             aq = aq.where(articles.c.published >= since)
         with self.engine.connect() as conn:
@@ -347,22 +352,37 @@ def _event_from_row(r: object) -> Event:
     )
 
 
-def open_store(target: str | None = None) -> Store:
-    """Open (and create) the store at ``target``: a path or a SQLAlchemy URL."""
-    raw = target or default_url()
-    url = _url(raw)
+def _display(raw: str) -> str:
+    """The store's name in messages: its URL without the password."""
+    return make_url(raw).render_as_string(hide_password=True) if "://" in raw else raw
+
+
+def _engine(url: str, raw: str) -> Engine:
     try:
         engine = create_engine(url)
-        if url.startswith("sqlite"):
+    except (SQLAlchemyError, ImportError) as exc:
+        raise StoreError(_display(raw), f"cannot open ({str(exc).splitlines()[0]})") from None
+    if engine.dialect.name == "sqlite":
 
-            @event.listens_for(engine, "connect")
-            def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
-                cur = dbapi_conn.cursor()
-                cur.execute("PRAGMA foreign_keys=ON")
-                cur.execute("PRAGMA journal_mode=WAL")
-                cur.close()
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.close()
 
-        metadata.create_all(engine)
-    except SQLAlchemyError as exc:
-        raise StoreError(raw, f"cannot open ({str(exc).splitlines()[0]})") from None
-    return Store(engine, raw)
+    return engine
+
+
+def open_store(target: str | None = None) -> Store:
+    """Open the store at ``target`` (a path or a SQLAlchemy URL), creating or migrating its schema to the newest."""
+    from geobrief.store.migrate import migrate
+
+    raw = target or default_url()
+    engine = _engine(_url(raw), raw)
+    try:
+        migrate(engine, _display(raw))
+    except StoreError:
+        engine.dispose()
+        raise
+    return Store(engine, _display(raw))
