@@ -75,6 +75,7 @@ def cli() -> None:
 @click.option("--output", "-o", default=None, help="Write to this file instead of standard output.")
 @click.option("--db", default=None, help=_DB_HELP)
 @click.option("--no-store", is_flag=True, help="Do not keep the articles in the store.")
+@click.option("--allow-private", is_flag=True, help="Allow fetching URLs on private, loopback or link-local addresses.")
 @click.option(
     "--writer",
     type=click.Choice(["deterministic", "llm"]),
@@ -92,12 +93,14 @@ def brief(
     output: str | None,
     db: str | None,
     no_store: bool,
+    allow_private: bool,
     writer: str,
 ) -> None:
     """Write a brief on one or more articles for a target country.
 
     FILE is an article in the text format (TITLE/SOURCE/URL/DATE header lines,
-    a blank line, the body), plain text, an .html page, or - for standard input.
+    a blank line, the body), plain text, an .html page, an http(s) URL, or -
+    for standard input.
 
     \b
     Examples:
@@ -121,7 +124,7 @@ def brief(
             [a.strip() for a in actors.split(",") if a.strip()], country.upper(), since=since, db=db
         )
     elif files:
-        result = brief_from_paths(list(files), country.upper(), db=db, save=not no_store)
+        result = brief_from_paths(list(files), country.upper(), db=db, save=not no_store, allow_private=allow_private)
     else:
         raise click.UsageError("give one or more article files (or - for standard input), or --actors CODES")
     if writer == "llm":
@@ -242,6 +245,77 @@ def digest(country: str, since: str, fmt: str | None, output: str | None, db: st
         click.echo(f"wrote {output} ({len(d.items)} developments)", err=True)
     else:
         click.echo(text, nl=False)
+
+
+@cli.group()
+def feeds() -> None:
+    """Subscribe to RSS and Atom feeds for `geobrief watch`."""
+
+
+@feeds.command("add")
+@click.argument("url")
+@click.option("--db", default=None, help=_DB_HELP)
+def feeds_add(url: str, db: str | None) -> None:
+    """Subscribe to the feed at URL.
+
+    \b
+    Example:
+      geobrief feeds add https://www.example.org/news/rss.xml
+    """
+    from geobrief.store import feeds as feeds_db
+    from geobrief.store import open_store
+
+    added = feeds_db.add_feed(open_store(db), url)
+    click.echo(f"{'subscribed to' if added else 'already subscribed to'} {url}")
+
+
+@feeds.command("list")
+@click.option("--db", default=None, help=_DB_HELP)
+def feeds_list(db: str | None) -> None:
+    """List the subscribed feeds, when each was last checked, and its last error."""
+    from geobrief.store import feeds as feeds_db
+    from geobrief.store import open_store
+
+    rows = feeds_db.list_feeds(open_store(db))
+    if not rows:
+        click.echo("no feeds: subscribe with `geobrief feeds add URL`")
+    for f in rows:
+        state = f"error: {f.last_error}" if f.last_error else f"checked {f.last_checked or 'never'}"
+        click.echo(f"{f.url}  {f.title or ''}  ({state})")
+
+
+@cli.command()
+@click.option("--every", default="15m", show_default=True, help="Time between cycles: 30s, 15m, 1h.")
+@click.option("--once", is_flag=True, help="Run one cycle and stop.")
+@click.option("--db", default=None, help=_DB_HELP)
+@click.option(
+    "--allow-private", is_flag=True, help="Allow fetching pages on private, loopback or link-local addresses."
+)
+def watch(every: str, once: bool, db: str | None, allow_private: bool) -> None:
+    """Poll the subscribed feeds, fetch and store new articles, every interval until stopped (Ctrl-C).
+
+    A failing feed is reported and the others go on; an interrupted run loses
+    nothing (items not yet stored are taken up by the next cycle).
+
+    \b
+    Examples:
+      geobrief feeds add https://www.example.org/news/rss.xml
+      geobrief watch --every 15m
+      geobrief watch --once && geobrief digest --since 24h
+    """
+    from geobrief.ingest.fetch import fetch_article
+    from geobrief.watch import parse_every
+    from geobrief.watch import watch as run_watch
+
+    seconds = parse_every(every)
+
+    def fetch(url: str):  # type: ignore[no-untyped-def]
+        return fetch_article(url, allow_private=allow_private)
+
+    cycles = run_watch(
+        seconds, db, fetch=fetch, log=lambda line: click.echo(line, err=True), cycles=1 if once else None
+    )
+    click.echo(f"watch stopped after {cycles} cycle(s)", err=True)
 
 
 @cli.group("eval")

@@ -2,6 +2,7 @@
 
     GeobriefError
     ├── InputError            an article cannot be read (missing, empty, binary, not UTF-8, ...)
+    │   └── FetchError        a URL cannot or may not be fetched (geobrief.ingest.fetch)
     ├── UnknownCountryError   a --country code with no profile in the knowledge base
     ├── KnowledgeBaseError    a knowledge-base file is invalid (schema, ids, references)
     ├── StoreError            the article store cannot be opened or written

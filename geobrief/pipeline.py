@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -74,6 +74,24 @@ def brief_from_articles(
     )
 
 
+def _is_url(text: str) -> bool:
+    return text.lower().startswith(("http://", "https://"))
+
+
+def read_inputs(inputs: Sequence[str], *, allow_private: bool = False) -> list[Article]:
+    """Articles from files, ``-`` (standard input) and http(s) URLs; one given twice is kept once."""
+    seen: dict[str, Article] = {}
+    for item in inputs:
+        if _is_url(item):
+            from geobrief.ingest.fetch import fetch_article
+
+            art = fetch_article(item, allow_private=allow_private)
+        else:
+            art = read_articles([item])[0]
+        seen.setdefault(art.id, art)
+    return list(seen.values())
+
+
 def brief_from_paths(
     paths: Sequence[str],
     country: str,
@@ -81,11 +99,12 @@ def brief_from_paths(
     db: str | None = None,
     save: bool = True,
     generated_at: str | None = None,
+    allow_private: bool = False,
 ) -> Brief:
-    """Read the articles at ``paths`` (``-`` for standard input) and write a brief for ``country``."""
+    """Read the articles at ``paths`` (files, ``-`` for standard input, or URLs) and write a brief for ``country``."""
     kb = load()
     kb.profile(country)  # an unknown country fails before any work is done
-    articles = read_articles(paths)
+    articles = read_inputs(paths, allow_private=allow_private)
     store = open_store(db) if save else None
     return brief_from_articles(articles, country, kb=kb, store=store, generated_at=generated_at)
 
@@ -98,15 +117,18 @@ def ingest_paths(
     engine: str = "local",
     scheduler: str | None = None,
     workers: int = 2,
+    allow_private: bool = False,
+    skipped: list[str] | None = None,
 ) -> tuple[int, int]:
-    """Store the articles at ``paths`` with their extractions; returns (new, already stored).
-    ``engine="dask"`` extracts on a Dask cluster (local by default, or at ``scheduler``)."""
+    """Store the articles at ``paths`` (files, folders, JSONL or CSV batches, URLs) with their extractions;
+    returns (new, already stored). Unreadable batch entries are listed in ``skipped``. ``engine="dask"``
+    extracts on a Dask cluster (local by default, or at ``scheduler``)."""
     from geobrief.engines import extract_many
 
     store = open_store(db)
     fresh: list[Article] = []
     old = 0
-    for art in read_articles(paths):
+    for art in _ingest_inputs(paths, allow_private=allow_private, skipped=skipped):
         if store.has(art.id):
             old += 1
             if progress:
@@ -122,6 +144,27 @@ def ingest_paths(
     done = extract_many(fresh, engine=engine, scheduler=scheduler, workers=workers, progress=advance)  # type: ignore[arg-type]
     new = store.add_many(done)
     return new, old
+
+
+def _ingest_inputs(inputs: Sequence[str], *, allow_private: bool, skipped: list[str] | None) -> Iterator[Article]:
+    from pathlib import Path
+
+    from geobrief.ingest.batch import Skipped, iter_batch
+
+    seen: set[str] = set()
+    for item in inputs:
+        if _is_url(item) or item == "-" or not (Path(item).is_dir() or item.lower().endswith((".jsonl", ".csv"))):
+            arts: Iterable[Article | Skipped] = read_inputs([item], allow_private=allow_private)
+        else:
+            arts = iter_batch(item)
+        for art in arts:
+            if isinstance(art, Skipped):
+                if skipped is not None:
+                    skipped.append(str(art))
+                continue
+            if art.id not in seen:
+                seen.add(art.id)
+                yield art
 
 
 def _prediction_rows(

@@ -272,7 +272,11 @@ class Store:
         for code in codes:
             q = q.where(events.c.id.in_(select(event_actors.c.event_id).where(event_actors.c.actor == code)))
         ids = select(q.subquery().c.article_id).distinct()
-        aq = select(articles).where(articles.c.id.in_(ids)).order_by(articles.c.published.desc().nulls_last(), articles.c.id)
+        aq = (
+            select(articles)
+            .where(articles.c.id.in_(ids))
+            .order_by(articles.c.published.desc().nulls_last(), articles.c.id)
+        )
         if since:
             aq = aq.where(articles.c.published >= since)
         with self.engine.connect() as conn:

@@ -61,7 +61,9 @@ def test_undated_events_come_first_and_undated_articles_last_on_every_backend(
 def test_event_counts_group_by_month_on_every_backend(kb: KnowledgeBase, stores: Opener) -> None:
     store = stores()
     ex = _example(kb)
-    events = tuple(replace(e, date=d) for e, d in zip(ex.events, ["2025-01-05", "2025-01-20", "2025-02", "2025"]))
+    events = tuple(
+        replace(e, date=d) for e, d in zip(ex.events, ["2025-01-05", "2025-01-20", "2025-02", "2025"], strict=False)
+    )
     store.add(replace(ex, events=events))
     code = sorted({*events[0].actors, *events[0].recipients})[0]
     counts = store.event_counts([code], "2025-01-01", "2025-12-31")

@@ -1,0 +1,135 @@
+"""Schema migrations of the store, with Alembic; no alembic.ini, the scripts live in ``migrations/``.
+
+``open_store`` brings every store it opens to the newest revision. A store made by ``metadata.create_all``
+before migrations existed has the tables but no ``alembic_version``: it is stamped at the baseline
+revision (after the baseline has created any of its tables that the store lacks), then upgraded.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from geobrief.errors import StoreError
+
+__all__ = ["BASELINE", "Migrated", "alembic_config", "head", "import_all_tables", "migrate", "revision", "upgrade"]
+
+SCRIPTS = Path(__file__).with_name("migrations")
+BASELINE = "0001"  # the schema metadata.create_all made before migrations existed
+BASELINE_TABLES = frozenset(
+    {"articles", "mentions", "events", "event_actors", "predictions", "feeds", "feed_items", "stories", "digests"}
+)
+_LOCK = 0x6765_6F62  # "geob": one migrating process at a time on a PostgreSQL server
+
+
+@dataclass(frozen=True, kw_only=True)
+class Migrated:
+    """What bringing a store to the newest schema did."""
+
+    url: str
+    before: str | None  # revision before; None for an empty store or one made before migrations
+    after: str
+    stamped: bool  # a store made before migrations, adopted at the baseline
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic Config on the package's scripts, optionally bound to an open connection."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(SCRIPTS).replace("%", "%%"))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head() -> str:
+    """The newest revision of the schema."""
+    found = _scripts().get_current_head()
+    assert found is not None, f"no revisions in {SCRIPTS / 'versions'}"
+    return found
+
+
+def migrate(engine: Engine, shown: str) -> Migrated:
+    """Bring the database behind ``engine`` to the newest revision; ``shown`` names it in errors."""
+    newest = head()
+    stamped = False
+    try:
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":  # two processes opening a new store: the second waits
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK})
+            before = MigrationContext.configure(conn).get_current_revision()
+            if before == newest:
+                return Migrated(url=shown, before=before, after=newest, stamped=False)
+            known = {s.revision for s in _scripts().walk_revisions()}
+            if before is not None and before not in known:
+                raise StoreError(
+                    shown,
+                    f"its schema is at revision {before!r}, which this geobrief does not know (it knows up to "
+                    f"{newest!r}); the store was upgraded by a newer geobrief — install that version",
+                )
+            cfg = alembic_config(conn)
+            tables = set(inspect(conn).get_table_names())
+            if before is None and "articles" in tables:
+                if tables >= BASELINE_TABLES:
+                    command.stamp(cfg, BASELINE)
+                # else the baseline revision creates only the tables the store lacks
+                stamped = True
+            command.upgrade(cfg, "head")
+    except (SQLAlchemyError, CommandError) as exc:
+        raise StoreError(shown, f"cannot open ({exc.__class__.__name__}: {str(exc).splitlines()[0]})") from None
+    return Migrated(url=shown, before=before, after=newest, stamped=stamped)
+
+
+def upgrade(target: str | None = None) -> Migrated:
+    """Bring the store at ``target`` (a path or URL; default ``GEOBRIEF_DB`` or the user's) to the newest schema."""
+    from geobrief.store import _display, _engine, _url, default_url
+
+    raw = target or default_url()
+    engine = _engine(_url(raw), raw)
+    try:
+        return migrate(engine, _display(raw))
+    finally:
+        engine.dispose()
+
+
+def import_all_tables() -> None:
+    """Import every module of geobrief, so that each table declared on ``metadata`` (store/feeds.py,
+    digest.py, ...) is there to compare with the database."""
+    import geobrief
+
+    for mod in pkgutil.walk_packages(geobrief.__path__, "geobrief."):
+        if ".migrations" not in mod.name and not mod.name.endswith("__main__"):
+            importlib.import_module(mod.name)
+
+
+def revision(message: str, target: str) -> Path:
+    """Write a new revision, autogenerated from ``metadata`` against the store at ``target`` (at head); for developers."""
+    from geobrief.store import _display, _engine, _url
+
+    engine = _engine(_url(target), target)
+    migrate(engine, _display(target))
+    import_all_tables()
+    rev_id = f"{int(head()) + 1:04d}"
+    try:
+        with engine.begin() as conn:
+            script = command.revision(alembic_config(conn), message, autogenerate=True, rev_id=rev_id)
+    finally:
+        engine.dispose()
+    _scripts.cache_clear()
+    assert script is not None and not isinstance(script, list)
+    return Path(script.path)
