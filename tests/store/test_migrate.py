@@ -38,7 +38,7 @@ def test_upgrade_creates_every_table_on_an_empty_database(store_url: str) -> Non
     assert (done.before, done.after, done.stamped) == (None, head(), False)
     engine = _engine(store_url)
     try:
-        assert set(inspect(engine).get_table_names()) == {*BASELINE_TABLES, "alembic_version"}
+        assert set(inspect(engine).get_table_names()) == {*(t.name for t in metadata.sorted_tables), "alembic_version"}
         assert _revision(engine) == head()
     finally:
         engine.dispose()
@@ -68,7 +68,7 @@ def test_a_store_made_before_migrations_is_stamped_and_works(
         done = upgrade(store_url)
         assert (done.before, done.stamped) == (None, True)
         assert _revision(engine) == head()
-        assert set(inspect(engine).get_table_names()) == {*BASELINE_TABLES, "alembic_version"}
+        assert set(inspect(engine).get_table_names()) == {*(t.name for t in metadata.sorted_tables), "alembic_version"}
     finally:
         engine.dispose()
 
@@ -99,3 +99,26 @@ def test_a_store_from_a_newer_geobrief_is_refused_with_the_fix(store_url: str) -
 
 def test_the_baseline_is_the_first_revision() -> None:
     assert BASELINE == "0001" and head() >= BASELINE
+
+
+def test_the_backfill_of_monthly_counts_matches_counting_on_insert(kb: KnowledgeBase, stores: Opener) -> None:
+    import importlib.util
+    from pathlib import Path
+
+    from geobrief.store import pair_months
+
+    store = stores()
+    for name in ("dprk-russia-kursk-2025.txt", "red-sea-houthi-shipping-2024.txt"):
+        store.add(extract(read_article(str(EXAMPLES / name)), kb))
+    with store.engine.connect() as conn:
+        counted = sorted(conn.execute(select(pair_months)).all())
+    assert counted
+    path = next((Path(__file__).parents[2] / "geobrief" / "store" / "migrations" / "versions").glob("0003_*.py"))
+    spec = importlib.util.spec_from_file_location("m0003", path)
+    assert spec and spec.loader
+    source = path.read_text("utf-8")
+    backfill = source[source.index('"""\n        INSERT') + 4 : source.index('        """\n    )')]
+    with store.engine.begin() as conn:
+        conn.execute(pair_months.delete())
+        conn.execute(text(backfill))
+        assert sorted(conn.execute(select(pair_months)).all()) == counted
