@@ -17,7 +17,7 @@ from pathlib import Path
 
 from distributed import Client, LocalCluster, wait
 
-from geobrief.engines import _extract_shard, _shards
+from geobrief.engines import _extract_shard_compact, _shards
 from geobrief.ingest import read_article
 from geobrief.ingest.reader import article_id
 
@@ -40,9 +40,9 @@ def articles(n: int) -> list:  # type: ignore[type-arg]
 def run(workers: int, arts: list, shard: int) -> float:  # type: ignore[type-arg]
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
     with cluster, Client(cluster) as client:
-        wait(client.map(_extract_shard, [arts[:5]] * workers, pure=False))  # load the knowledge base everywhere
+        wait(client.map(_extract_shard_compact, [arts[:5]] * workers, pure=False))  # load the knowledge base everywhere
         t0 = time.perf_counter()
-        futures = client.map(_extract_shard, _shards(arts, shard), pure=False)
+        futures = client.map(_extract_shard_compact, _shards(arts, shard), pure=False)
         wait(futures)
         return time.perf_counter() - t0
 

@@ -13,7 +13,7 @@ from typing import Literal
 from geobrief.errors import GeobriefError
 from geobrief.extract import Extraction, extract
 from geobrief.kb.loader import load
-from geobrief.model import Article
+from geobrief.model import Article, Sentence
 
 __all__ = ["ENGINES", "EngineError", "extract_many"]
 
@@ -33,6 +33,28 @@ class EngineError(GeobriefError):
 def _extract_shard(shard: list[Article]) -> list[Extraction]:
     kb = load()  # once per worker process: load() is cached
     return [extract(a, kb) for a in shard]
+
+
+def _extract_shard_compact(shard: list[Article]) -> list[tuple[object, ...]]:
+    """What a worker sends back: everything but the texts the client already holds (the article and its
+    sentences are rebuilt from the body), so less is pickled across processes."""
+    out: list[tuple[object, ...]] = []
+    for ex in _extract_shard(shard):
+        spans = tuple((s.index, s.start, s.end) for s in ex.sentences)
+        out.append((spans, ex.mentions, ex.events, ex.contexts, ex.places, ex.gpr))
+    return out
+
+
+def _rebuild(article: Article, packed: tuple[object, ...]) -> Extraction:
+    spans, mentions, events, contexts, places, gpr = packed
+    sentences = tuple(
+        Sentence(index=i, start=a, end=b, text=article.body[a:b])
+        for i, a, b in spans  # type: ignore[attr-defined]
+    )
+    return Extraction(
+        article=article, sentences=sentences, mentions=mentions, events=events,  # type: ignore[arg-type]
+        contexts=contexts, places=places, gpr=gpr,  # type: ignore[arg-type]
+    )  # fmt: skip
 
 
 def _shards(articles: Sequence[Article], size: int) -> list[list[Article]]:
@@ -72,12 +94,12 @@ def extract_many(
         raise EngineError(f"cannot reach the scheduler {scheduler!r} ({exc})") from None
     try:
         shards = _shards(articles, shard_size)
-        futures = client.map(_extract_shard, shards, pure=False)
+        futures = client.map(_extract_shard_compact, shards, pure=False)
         index = {f.key: k for k, f in enumerate(futures)}
         results: list[list[Extraction] | None] = [None] * len(shards)
         for fut in as_completed(futures):
             k = index[fut.key]
-            results[k] = fut.result()
+            results[k] = [_rebuild(a, packed) for a, packed in zip(shards[k], fut.result(), strict=True)]
             if progress:
                 progress(len(shards[k]))
         return [ex for shard in results for ex in (shard or [])]

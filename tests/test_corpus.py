@@ -88,3 +88,19 @@ def test_fact_paragraphs_cite_spans_that_hold_their_numbers(path: Path) -> None:
         joined = " ".join(spans)
         for number in _NUMBER.findall(p["text"]):
             assert number in joined, f"{number!r} of a fact is not in the spans it cites"
+
+
+PAIRS = [("01_", "02_"), ("07_", "23_"), ("12_", "13_"), ("26_", "27_"), ("08_", "09_")]
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=["-".join(p) for p in PAIRS])
+def test_a_two_article_brief_has_depth_and_no_repeated_sentence(pair: tuple[str, str]) -> None:
+    from tests.conftest import corpus_file
+
+    brief = brief_from_paths([str(corpus_file(p)) for p in pair], "SGP", save=False)
+    texts = [p["text"] for p in _paragraphs(json.loads(json.dumps(brief_to_dict(brief)))["sections"])]
+    words = sum(len(t.split()) for t in texts)
+    assert 1_200 <= words <= 3_000, words
+    sentences = [s for t in texts for s in re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", t) if len(s.split()) > 3]
+    repeated = {s for s in sentences if sentences.count(s) > 1}
+    assert not repeated, sorted(repeated)[:3]
