@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import weakref
 from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -153,6 +154,8 @@ class Store:
     def __init__(self, engine: Engine, url: str) -> None:
         self.engine = engine
         self.url = url
+        # the store owns its engine: its connections close when the store is gone
+        weakref.finalize(self, engine.dispose)
 
     def has(self, article_id: str) -> bool:
         with self.engine.connect() as conn:
