@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import json
-import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,18 +9,6 @@ from geobrief.errors import InputError
 from geobrief.ingest.batch import Skipped, count_batch, iter_batch
 from geobrief.ingest.reader import article_id
 from geobrief.model import Article
-
-
-@pytest.fixture(autouse=True)
-def _deadline() -> Iterator[None]:
-    def expired(*_: object) -> None:
-        raise TimeoutError("test took longer than 30 s")
-
-    old = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, 30)
-    yield
-    signal.setitimer(signal.ITIMER_REAL, 0)
-    signal.signal(signal.SIGALRM, old)
 
 
 def _split(items: list[Article | Skipped]) -> tuple[list[Article], list[Skipped]]:

@@ -1,9 +1,7 @@
 from __future__ import annotations
 
 import random
-import signal
 import time
-from collections.abc import Iterator
 from itertools import combinations
 
 import pytest
@@ -21,19 +19,6 @@ from geobrief.ingest.dedup import (
 )
 from geobrief.ingest.reader import article_from_text
 from geobrief.model import Article
-
-
-@pytest.fixture(autouse=True)
-def _deadline() -> Iterator[None]:
-    def expired(*_: object) -> None:
-        raise TimeoutError("test took longer than 30 s")
-
-    old = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, 30)
-    yield
-    signal.setitimer(signal.ITIMER_REAL, 0)
-    signal.signal(signal.SIGALRM, old)
-
 
 WIRE = """\
 SEOUL, Oct 18 (Wire) - North Korea has sent troops to Russia to support its war against Ukraine, South Korea's

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import signal
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -19,18 +18,6 @@ from geobrief.ingest.dedup import StoryIndex
 from geobrief.ingest.feeds import Fetched, Polled, PollFailed, item_article, poll_all, poll_feed
 from geobrief.store import Store, open_store
 from geobrief.store import feeds as db
-
-
-@pytest.fixture(autouse=True)
-def _deadline() -> Iterator[None]:
-    def expired(*_: object) -> None:
-        raise TimeoutError("test took longer than 30 s")
-
-    old = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, 30)
-    yield
-    signal.setitimer(signal.ITIMER_REAL, 0)
-    signal.signal(signal.SIGALRM, old)
 
 
 @pytest.fixture(autouse=True)
