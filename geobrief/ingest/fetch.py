@@ -33,7 +33,7 @@ import httpx
 
 from geobrief import __version__
 from geobrief.errors import InputError
-from geobrief.ingest.reader import article_from_text, article_id, normalise_date
+from geobrief.ingest.reader import article_from_html, article_from_text
 from geobrief.model import Article
 
 if TYPE_CHECKING:
@@ -482,21 +482,9 @@ def _to_article(page: _Page) -> Article:
         except InputError as exc:
             raise FetchError(where, exc.problem, FIX_SAVE) from None
         return dataclasses.replace(article, url=where)
-    import trafilatura
-
-    doc = trafilatura.bare_extraction(text, url=where, with_metadata=True, include_comments=False, favor_recall=True)
-    body = getattr(doc, "text", None) if doc is not None else None
-    if not body or not body.strip():
+    page_article = article_from_html(text, where, url=where)
+    if page_article is None:
         raise FetchError(
             where, "no article text found in this page", "give the address of an article page, or " + FIX_SAVE
         )
-    date = getattr(doc, "date", None)
-    return Article(
-        id=article_id(body),
-        body=body,
-        title=getattr(doc, "title", None) or None,
-        source=getattr(doc, "sitename", None) or None,
-        url=where,
-        published=normalise_date(date) if date else None,
-        path=where,
-    )
+    return page_article

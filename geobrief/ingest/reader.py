@@ -19,7 +19,15 @@ from pathlib import Path
 from geobrief.errors import InputError
 from geobrief.model import Article
 
-__all__ = ["MAX_BYTES", "article_from_text", "article_id", "normalise_date", "read_article", "read_articles"]
+__all__ = [
+    "MAX_BYTES",
+    "article_from_html",
+    "article_from_text",
+    "article_id",
+    "normalise_date",
+    "read_article",
+    "read_articles",
+]
 
 MAX_BYTES = 5_000_000
 HEADER_KEYS = ("TITLE", "SOURCE", "URL", "DATE", "LICENSE")
@@ -109,13 +117,14 @@ def article_from_text(text: str, *, path: str | None = None) -> Article:
     )
 
 
-def _from_html(text: str, where: str) -> Article:
+def article_from_html(text: str, where: str, *, url: str | None = None) -> Article | None:
+    """The article in an HTML page, boilerplate removed (trafilatura); None when the page holds no text."""
     import trafilatura
 
-    doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False, favor_recall=True)
+    doc = trafilatura.bare_extraction(text, url=url, with_metadata=True, include_comments=False, favor_recall=True)
     body = getattr(doc, "text", None) if doc is not None else None
     if not body or not body.strip():
-        raise InputError(where, "no article text found in this HTML page", _VALID)
+        return None
     body = body.replace("\r\n", "\n")
     date = getattr(doc, "date", None)
     return Article(
@@ -123,10 +132,17 @@ def _from_html(text: str, where: str) -> Article:
         body=body,
         title=getattr(doc, "title", None) or None,
         source=getattr(doc, "sitename", None) or None,
-        url=getattr(doc, "url", None) or None,
+        url=url or getattr(doc, "url", None) or None,
         published=normalise_date(date) if date else None,
         path=where,
     )
+
+
+def _from_html(text: str, where: str) -> Article:
+    art = article_from_html(text, where)
+    if art is None:
+        raise InputError(where, "no article text found in this HTML page", _VALID)
+    return art
 
 
 def read_article(path: str) -> Article:
