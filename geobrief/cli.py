@@ -318,6 +318,33 @@ def watch(every: str, once: bool, db: str | None, allow_private: bool) -> None:
     click.echo(f"watch stopped after {cycles} cycle(s)", err=True)
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@click.option("--db", default=None, help=_DB_HELP)
+@click.option(
+    "--token", default=None, envvar="GEOBRIEF_TOKEN", help="Require this token (team server); or set GEOBRIEF_TOKEN."
+)
+@click.option("--max-upload", default=2_000_000, show_default=True, help="Largest article upload, in bytes.")
+def serve(host: str, port: int, db: str | None, token: str | None, max_upload: int) -> None:
+    """The web workspace: developments, articles, actors, the brief builder and the knowledge base.
+
+    \b
+    Examples:
+      geobrief serve                      # http://127.0.0.1:8000
+      GEOBRIEF_TOKEN=s3cret geobrief serve --host 0.0.0.0
+    """
+    import uvicorn
+
+    from geobrief.web import create_app
+
+    if host not in ("127.0.0.1", "localhost", "::1") and not token:
+        click.echo(
+            "geobrief: warning: serving beyond loopback without --token: anyone who can reach it can use it", err=True
+        )
+    uvicorn.run(create_app(db, token=token, max_upload=max_upload), host=host, port=port, log_level="warning")
+
+
 @cli.group("eval")
 def eval_() -> None:
     """Measure quality against the gold set."""

@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime
 import io
 import math
+import warnings
 from dataclasses import dataclass
 
 from geobrief.kb.loader import KnowledgeBase
 from geobrief.model import Brief, Event
 
-__all__ = ["Chart", "charts", "heat_values"]
+__all__ = ["Chart", "charts", "heat_values", "network_chart"]
 
 COOPERATIVE = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"}
 _BLUE, _RED, _GREY = "#2b6cb0", "#c53030", "#718096"
@@ -76,7 +77,9 @@ def _timeline(kb: KnowledgeBase, events: list[Event]) -> Chart | None:
     ax.set_xlabel("date of the event (blue: cooperation, red: conflict)")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    svg, png = _render(fig)
+    with warnings.catch_warnings():  # events a few days apart leave the date locator little to do
+        warnings.simplefilter("ignore", UserWarning)
+        svg, png = _render(fig)
     return Chart("timeline", "Timeline of the key developments", svg, png)
 
 
@@ -114,6 +117,11 @@ def _network(kb: KnowledgeBase, events: list[Event]) -> Chart | None:
     ax.set_title("arrows: who acts on whom (blue: cooperation, red: conflict)", fontsize=8)
     svg, png = _render(fig)
     return Chart("network", "Network of the actors", svg, png)
+
+
+def network_chart(kb: KnowledgeBase, events: list[Event]) -> Chart | None:
+    """The network of the actors of ``events`` (who acts on whom)."""
+    return _network(kb, events)
 
 
 def heat_values(brief: Brief) -> tuple[list[str], list[str], list[list[float]]]:

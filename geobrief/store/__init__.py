@@ -273,6 +273,21 @@ class Store:
             rows = conn.execute(q).mappings().all()
         return [_event_from_row(r) for r in rows]
 
+    def events_of(self, article_id: str) -> list[Event]:
+        """The stored events of one article, in text order."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(events).where(events.c.article_id == article_id).order_by(events.c.start)
+            ).mappings().all()  # fmt: skip
+        return [_event_from_row(r) for r in rows]
+
+    def latest(self, limit: int = 50) -> list[dict[str, object]]:
+        """The most recently stored articles: id, title, source, published, ingested_at."""
+        cols = [articles.c[c] for c in ("id", "title", "source", "published", "ingested_at")]
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(*cols).order_by(articles.c.ingested_at.desc()).limit(limit)).mappings().all()
+        return [dict(r) for r in rows]
+
     def add_predictions(self, rows: list[dict[str, object]]) -> int:
         """Store outlook developments as dated predictions; one already stored is kept as it was."""
         added = 0
