@@ -14,8 +14,9 @@ import itertools
 import secrets
 import tempfile
 import threading
+import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -68,6 +69,8 @@ class Settings:
     token: str | None
     max_upload: int
     store: Store
+    digests: dict[tuple[str, str, str], tuple[float, Any]] = field(default_factory=dict)
+    digests_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -199,10 +202,32 @@ def _brief(request: Request, ids: Sequence[str] | None, actors: str, since: str)
 router = APIRouter()
 
 
+DIGEST_TTL = 60.0  # seconds a digest is reused while the store does not change
+
+
+def _digest(request: Request, since: str) -> Any:
+    """The digest for the page, reused for a minute while nothing new is stored (many readers, one
+    computation); a new article changes the key."""
+    settings = _settings(request)
+    latest = settings.store.latest(1)
+    state = f"{settings.store.count()['articles']}:{latest[0]['id']}" if latest else ""
+    key = (request.state.country, since, state)
+    now = time.monotonic()
+    with settings.digests_lock:
+        hit = settings.digests.get(key)
+        if hit and now - hit[0] < DIGEST_TTL:
+            return hit[1]
+        digest = build_digest(request.state.country, since, db=settings.db, kb=load(), remember=False)
+        if len(settings.digests) > 64:
+            settings.digests.clear()
+        settings.digests[key] = (now, digest)
+        return digest
+
+
 @router.get("/", response_class=HTMLResponse)
 def developments(request: Request, since: str = "7d") -> HTMLResponse:
     """What reached the store since ``since``, ranked by impact on the target."""
-    digest = build_digest(request.state.country, since, db=_settings(request).db, kb=load(), remember=False)
+    digest = _digest(request, since)
     return _page(request, "developments.html", title="Developments", digest=digest, since=since)
 
 

@@ -279,3 +279,27 @@ def test_a_crash_is_a_500_page_without_traceback(store: dict[str, str], monkeypa
     assert r.status_code == 500
     assert "secret internals" not in r.text and "Traceback" not in r.text
     assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_developments_digest_is_reused_until_an_article_arrives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import geobrief.web.app as web
+
+    db = str(tmp_path / "store.db")
+    ingest_paths([str(RED_SEA)], db=db)
+    calls: list[str] = []
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append("digest")
+        return web_build_digest(*args, **kwargs)
+
+    web_build_digest = web.build_digest
+    monkeypatch.setattr(web, "build_digest", counting)
+    with TestClient(create_app(db)) as c:
+        assert c.get("/").status_code == 200
+        assert c.get("/").status_code == 200
+        assert len(calls) == 1  # the second reader reuses the first computation
+        ingest_paths([str(EXAMPLES[0] if EXAMPLES[0] != RED_SEA else EXAMPLES[1])], db=db)
+        assert c.get("/").status_code == 200
+        assert len(calls) == 2  # a new article in the store is a new digest
