@@ -155,7 +155,7 @@ def render_digest_markdown(d: Digest, kb: KnowledgeBase) -> str:
     if not d.items:
         out.append("Nothing was stored in this window.")
     for n, item in enumerate(d.items, 1):
-        title = item.article.title or item.article.id
+        title = item.article.label
         if item.impacts:
             top = item.impacts[0]
             chans = ", ".join(f"{kb.channels[i.channel].title.lower()} {i.score:.2f}" for i in item.impacts[:3])

@@ -46,6 +46,16 @@ class Article:
     license: str | None = None
     path: str | None = None  # where it was read from, for messages
 
+    @property
+    def label(self) -> str:
+        """What to call the article in a list: its title, else its first line (shortened), else its id."""
+        if self.title:
+            return self.title
+        first = next((ln.strip().lstrip("#").strip() for ln in self.body.splitlines() if ln.strip()), "")
+        if not first:
+            return self.id
+        return first if len(first) <= 90 else first[:89].rsplit(" ", 1)[0] + "…"
+
 
 @dataclass(frozen=True, kw_only=True)
 class Sentence:

@@ -28,6 +28,8 @@ from geobrief.model import Article
 __all__ = ["ARTICLE_SUFFIXES", "CSV_SUFFIXES", "JSONL_SUFFIXES", "Skipped", "count_batch", "iter_batch"]
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
+# documentation that sits beside articles in a folder, not news: skipped when a folder is walked
+NOT_ARTICLES = frozenset({"readme", "index", "license", "licence", "changelog", "contributing", "notice"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 CSV_SUFFIXES = frozenset({".csv"})
 FIELDS = ("title", "url", "date", "source", "license")
@@ -75,7 +77,8 @@ def _files(root: Path) -> Iterator[Path]:
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if not name.startswith(".") and Path(name).suffix.lower() in ARTICLE_SUFFIXES:
+            p = Path(name)
+            if not name.startswith(".") and p.suffix.lower() in ARTICLE_SUFFIXES and p.stem.lower() not in NOT_ARTICLES:
                 yield Path(dirpath) / name
 
 

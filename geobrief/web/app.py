@@ -239,7 +239,7 @@ def article_page(request: Request, article_id: str) -> HTMLResponse:
     if art is None:
         raise HTTPException(404, f"No stored article has the id {article_id!r}.")
     evs = _article_events(store, art.id)
-    return _page(request, "article.html", title=art.title or art.id, article=art, events=evs,
+    return _page(request, "article.html", title=art.label, article=art, events=evs,
                  segments=highlight(art.body, evs))  # fmt: skip
 
 

@@ -29,6 +29,8 @@ def test_directory_is_read_recursively_and_bad_files_are_skipped(tmp_path: Path)
     (sub / "empty.txt").write_bytes(b"")
     (sub / "binary.htm").write_bytes(b"\x00\x01\x02" * 100)
     (tmp_path / "notes.pdf").write_bytes(b"%PDF")  # not an article kind: not listed at all
+    (tmp_path / "INDEX.md").write_text("# The articles in this folder\n\n- b.txt", "utf-8")  # documentation
+    (sub / "README.txt").write_text("How these files were collected.", "utf-8")
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "x.txt").write_text("hidden", "utf-8")
 
@@ -36,6 +38,7 @@ def test_directory_is_read_recursively_and_bad_files_are_skipped(tmp_path: Path)
     assert count_batch(tmp_path) == len(items) == 5
     arts, skipped = _split(items)
     assert [a.title for a in arts] == [None, "Two", "Three"]  # sorted: a.md, b.txt, sub/deeper/c.html
+    assert [a.label for a in arts] == ["Seoul and Tokyo held talks.", "Two", "Three"]  # untitled: its first line
     assert arts[1].published == "2024-10-18" and arts[1].body == "Japan protested."
     assert "Manila summoned" in arts[2].body
     assert sorted(Path(s.path).name for s in skipped) == ["binary.htm", "empty.txt"]
@@ -134,3 +137,10 @@ def test_csv_that_stops_being_utf8_keeps_the_rows_before(tmp_path: Path) -> None
     items = list(iter_batch(path))
     assert isinstance(items[0], Article) and items[0].body == "First body."
     assert isinstance(items[-1], Skipped) and "not UTF-8" in items[-1].reason
+
+
+def test_label_of_an_untitled_article_is_its_shortened_first_line() -> None:
+    long = "# " + "Ministers met in Jakarta to discuss maritime cooperation and fisheries " * 3
+    art = Article(id="abc", body=f"\n\n{long}\n\nMore.")
+    assert art.label.startswith("Ministers met in Jakarta") and art.label.endswith("…") and len(art.label) <= 90
+    assert Article(id="abc", body="  \n ").label == "abc"
