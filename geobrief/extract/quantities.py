@@ -106,6 +106,11 @@ def parse_number(token: str) -> float | None:
 
 
 _DIGIT = re.compile(r"\d")
+# a number after one of these names a thing ("resolution 2722", "Section 301", "Flight 17"): not a quantity
+_LABEL_BEFORE = re.compile(
+    r"\b(?:resolutions?|section|article|chapter|paragraph|clause|flight|route|phase|no\.|number|decree)\s*$",
+    re.IGNORECASE,
+)
 
 
 def _number_matches(text: str) -> list[re.Match[str]]:
@@ -129,6 +134,8 @@ def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
         before = text[max(0, m.start() - 30) : m.start()]
         is_year = raw.isdigit() and len(raw) == 4 and 1900 <= value <= 2100 and not cur and not scale
         if is_year or _NOT_QUANTITY_AFTER.match(after) or _MONTH_BEFORE.search(before):
+            continue
+        if not cur and _LABEL_BEFORE.search(before):
             continue
         if rest == "" and re.match(r"^-[A-Za-z]", after) and not cur:
             continue  # "15-member", "Hwasong-17" style compounds are not quantities

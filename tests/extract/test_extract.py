@@ -148,3 +148,16 @@ def test_event_dates_and_quantities_attach(kb: KnowledgeBase) -> None:
     killed = [q for e in evs for q in e.quantities if q.kind == "killed"]
     assert killed and killed[0].value == 9 and killed[0].qualifier == "at_least"
     assert any(e.date == "2025-12-27" for e in evs)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Council adopted resolution 2722 by 11 votes.", [("count", 11.0)]),
+        ("Tariffs under Section 301 rose to 25%.", [("percent", 25.0)]),
+        ("Flight 17 was shot down, killing 298 people.", [("killed", 298.0)]),
+        ("A number of 40 vessels waited.", [("count", 40.0)]),
+    ],
+)
+def test_a_number_that_names_a_thing_is_not_a_quantity(text: str, expected: list[tuple[str, float]]) -> None:
+    assert [(q.kind, q.value) for q in find_quantities(text)] == expected
