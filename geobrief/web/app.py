@@ -160,16 +160,18 @@ def _latest_articles(store: Store, limit: int = 50) -> list[dict[str, Any]]:
     return store.latest(limit)
 
 
-def _months(n: int = 24) -> list[str]:
-    now = datetime.now(UTC)
-    index = now.year * 12 + now.month - 1
+def _months(last: str, n: int = 24) -> list[str]:
+    """The ``n`` months (YYYY-MM) ending with ``last``."""
+    index = int(last[:4]) * 12 + int(last[5:7]) - 1
     return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - n + 1, index + 1)]
 
 
 def _trend(store: Store, a: str, b: str) -> list[dict[str, Any]]:
-    months = _months()
+    """The pair's stored events by month over the 24 months up to its latest stored event (or this month)."""
+    counts = store.event_counts([a, b], "0001-01", "9999-12")
+    months = _months(max((m for _, m, _ in counts), default=f"{datetime.now(UTC):%Y-%m}"))
     rows: dict[str, dict[str, Any]] = {m: {"month": m, "cooperation": 0, "conflict": 0} for m in months}
-    for etype, month, n in store.event_counts([a, b], months[0], months[-1]):
+    for etype, month, n in counts:
         if month in rows:
             rows[month]["cooperation" if etype in COOPERATIVE else "conflict"] += n
     peak = max([r["cooperation"] + r["conflict"] for r in rows.values()] + [1])

@@ -163,6 +163,14 @@ def test_actor_page_shows_entry_trend_network_and_events(client: TestClient) -> 
     assert client.get("/actors/YEM?with=NOPE").status_code == 400
 
 
+def test_trend_of_a_pair_ends_at_its_latest_stored_event(client: TestClient) -> None:
+    r = client.get("/actors/PRK?with=RUS")  # the Kursk example: events of 2025, none since
+    assert r.status_code == 200
+    last = re.search(r"the 24 months to (\d{4}-\d{2})", r.text)
+    assert last and last.group(1).startswith("2025-")
+    assert re.search(r'class="bar (coop|conf)"', r.text)
+
+
 @pytest.mark.parametrize("section", ["actors", "profiles", "impact_rules", "outlook_rules", "plays"])
 def test_kb_pages_list_entries_with_sources(client: TestClient, section: str) -> None:
     r = client.get(f"/kb?section={section}")
