@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import random
+import textwrap
 import time
 from itertools import combinations
 
@@ -54,40 +55,18 @@ the move would mark a dangerous development and would deepen North Korea's invol
 general said the alliance was consulting closely with partners in the Indo-Pacific, including South Korea and Japan.
 """
 
-EDITED = """\
-SEOUL, Oct 18 (Wire) -  North Korea has sent troops to Russia to support its war against Ukraine, South Korea's National
-Intelligence Service said on Friday, in what officials in Seoul described as a grave security threat to the region
-and to the international community.
 
-The spy agency said about 1,500 special forces soldiers had been moved by Russian navy transport ships from the port
-of Chongjin to Vladivostok between Oct. 8 and Oct. 13, and that more troops were expected to follow in the coming
-weeks.    The soldiers were issued Russian military uniforms and weapons and forged identity documents so that they
-could pass as residents of Siberian regions, the agency said in a statement.
+def _rewrapped(text: str, width: int = 110) -> str:
+    """``text`` as another outlet runs it: other line breaks, stray spaces and one sentence added."""
+    body = (
+        " ".join(text.split())
+        .replace(" - ", " -  ", 1)
+        .replace("in return.", "in return. Japan's chief cabinet secretary said Tokyo was gravely concerned.")
+    )
+    return textwrap.fill(body, width)
 
-President Yoon Suk Yeol convened an emergency security meeting on Friday morning. His office said the deployment
-marked a dangerous turn in military cooperation between Pyongyang and Moscow that went beyond arms transfers and
-posed a significant threat to the security of South Korea and of the wider world. Seoul would not stand idly by,
-a presidential spokesperson said, and would work with its allies to respond with all available measures.
 
-The Kremlin said it had no information about any deployment and dismissed the reports as another fabrication.
-North Korea's mission to the United Nations did not respond to a request for comment. Pyongyang has previously
-denied supplying Russia with weapons, although Ukraine says it has found North Korean artillery shells and
-ballistic missiles on the battlefield and in the wreckage of strikes on its cities.
-
-Ukrainian President Volodymyr Zelenskiy said earlier this week that his intelligence services had information that
-North Korea was preparing to send as many as 10,000 soldiers to the front. He called on Western partners to react
-firmly, saying the war was turning into something larger than a conflict between two countries.
-
-Russia and North Korea signed a mutual defence treaty in June when President Vladimir Putin visited Pyongyang for
-the first time in 24 years. Each side pledged to provide immediate military assistance if the other came under
-attack. Analysts in Seoul said the deployment would give the North's army its first combat experience in decades
-and could earn Pyongyang advanced military technology, food and hard currency in return. Japan's chief cabinet
-secretary said Tokyo was gravely concerned.
-
-The United States said it could not yet confirm the reports. A State Department spokesperson said that if true,
-the move would mark a dangerous development and would deepen North Korea's involvement in the war. NATO's secretary
-general said the alliance was consulting closely with partners in the Indo-Pacific, including South Korea and Japan.
-"""
+EDITED = _rewrapped(WIRE)
 
 OTHER = """\
 MANILA, Oct 18 (Wire) - A Chinese coast guard ship fired a water cannon at a Philippine fisheries vessel near
