@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.exceptions import HTTPException
 
 from geobrief.digest import build_digest
@@ -87,6 +87,7 @@ def _env() -> Environment:
     return Environment(
         loader=PackageLoader("geobrief.web", "templates"),
         autoescape=select_autoescape(["html"], default=True),
+        undefined=StrictUndefined,  # a missing value is an error in the tests, not a silently empty field
         trim_blocks=True,
         lstrip_blocks=True,
     )

@@ -196,6 +196,7 @@ def test_security_headers(client: TestClient) -> None:
 def test_brief_builder_generates_and_exports(client: TestClient, store: dict[str, str]) -> None:
     form = client.get("/brief")
     assert form.status_code == 200 and 'type="checkbox"' in form.text
+    assert "Suez traffic slumps" in form.text  # each stored article by its title
     r = client.post(
         "/brief",
         data={"csrf": csrf_of(form.text), "country": "SGP", "ids": [store["red_sea"], store["other"]]},
