@@ -53,7 +53,7 @@ class Notes:
             getattr(entry, "name", None) or getattr(entry, "title", None) or getattr(entry, "text", None)
             or getattr(entry, "description", None) or ""
         )  # fmt: skip
-        name = name if len(name) < 160 else name[:157] + "…"
+        name = name.rstrip(".") if len(name) < 160 else name[:157] + "…"  # the note adds its own full stop
         refs = []
         for sid in getattr(entry, "sources", [])[:3]:
             src = self.kb.sources.get(sid)

@@ -50,6 +50,18 @@ def test_cyber_article_ranks_cyber_high(kb: KnowledgeBase) -> None:
     assert max(s, key=lambda c: s[c]) == "security.cyber"
 
 
+def test_an_export_ban_on_food_weighs_on_food_not_on_relief(kb: KnowledgeBase) -> None:
+    """A demand that a food exporter lift its ban is trade diplomacy, not an appeal for relief."""
+    ban = _event(
+        kb, type="SANCTION", mode=None, actors=("IND",), actor_roles=("GOV",), contexts=("food", "trade"), places=()
+    )
+    demand = _event(kb, id="e2", type="REQUEST", mode=None, actors=("USA",), recipients=("IND",), actor_roles=("GOV",),
+                    recipient_roles=("GOV",), contexts=("food", "trade"), places=())  # fmt: skip
+    s = {i.channel: i.score for i in score_impacts(kb, kb.profile("SGP"), [ban, demand])}
+    assert max(s, key=lambda c: s[c]) == "economic.food"
+    assert s.get("diplomatic.humanitarian", 0.0) < min(s["economic.food"], s["economic.trade_supply_chains"])
+
+
 def _event(kb: KnowledgeBase, **kw: object) -> Event:
     base = {
         "id": "e1",

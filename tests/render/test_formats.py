@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -113,6 +114,7 @@ def test_golden_markdown(kb: KnowledgeBase, name: str) -> None:
     Set GEOBRIEF_UPDATE_GOLDEN=1 to rewrite them, then review the diff."""
     text = str(render(_brief(kb, name), "markdown", kb))
     text = text.replace(kb.version, "KB-VERSION")
+    assert not re.search(r"(?<!\.)\.\.(?!\.)", text), "a doubled full stop"
     golden = GOLDEN / name.replace(".txt", ".md")
     if os.environ.get("GEOBRIEF_UPDATE_GOLDEN") or not golden.exists():
         golden.write_text(text, "utf-8")
