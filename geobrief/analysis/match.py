@@ -55,7 +55,7 @@ def matches(kb: KnowledgeBase, when: Match, event: Event) -> bool:
         return False
     if when.places and not set(when.places) & set(event.places):
         return False
-    if when.actor_attributes or when.recipient_attributes or when.any_attributes:
+    if when.actor_attributes or when.recipient_attributes or when.any_attributes or when.no_attributes:
         a_attrs: set[str] = set()
         for code, role in zip(event.actors, event.actor_roles or [""] * len(event.actors), strict=False):
             a_attrs |= attributes(kb, code, role)
@@ -67,6 +67,8 @@ def matches(kb: KnowledgeBase, when: Match, event: Event) -> bool:
         if when.recipient_attributes and not set(when.recipient_attributes) & r_attrs:
             return False
         if when.any_attributes and not set(when.any_attributes) & (a_attrs | r_attrs):
+            return False
+        if set(when.no_attributes) & (a_attrs | r_attrs):
             return False
     return not (when.regions and not set(when.regions) & regions(kb, event))
 

@@ -109,11 +109,15 @@ def outlook(kb: KnowledgeBase, profile: Profile, events: list[Event]) -> dict[st
 def recommend(kb: KnowledgeBase, profile: Profile, impacts: list[Impact]) -> list[Recommendation]:
     """Plays ranked by leverage times the score of their strongest channel, plus a little for each other
     channel they address (so a broad play does not outrank one aimed at the top risk)."""
-    score = {i.channel: i.score for i in impacts}
+    by_kind = {
+        "risk": {i.channel: i.score for i in impacts if i.kind == "risk" or i.channel.startswith("opportunity.")},
+        "opportunity": {i.channel: i.score for i in impacts if i.kind == "opportunity"},
+    }
     ranked: list[tuple[float, str]] = []
     for play in kb.plays.values():
         if play.countries and profile.country not in play.countries:
             continue
+        score = by_kind[play.kind]
         reached = sorted((score.get(c, 0.0) for c in play.channels), reverse=True)
         value = (reached[0] + 0.3 * sum(reached[1:])) * play.leverage
         if value > 0:
@@ -124,7 +128,7 @@ def recommend(kb: KnowledgeBase, profile: Profile, impacts: list[Impact]) -> lis
     titles: set[str] = set()
     for value, pid in ranked:
         play = kb.plays[pid]
-        chans = tuple(c for c in play.channels if score.get(c, 0.0) > 0)
+        chans = tuple(c for c in play.channels if by_kind[play.kind].get(c, 0.0) > 0)
         if play.title.lower() in titles or (chans and set(chans) <= covered and len(out) >= 3):
             continue  # nothing new: its channels are already addressed
         covered |= set(chans)

@@ -214,6 +214,7 @@ class Match(_Strict):
     actor_attributes: list[str] = []  # any actor has any
     recipient_attributes: list[str] = []
     any_attributes: list[str] = []  # actor or recipient has any
+    no_attributes: list[str] = []  # no actor or recipient has any
     places: list[str] = []
     regions: list[str] = []
 
@@ -256,6 +257,8 @@ class Play(_Sourced):
     channels: list[str] = Field(min_length=1)
     leverage: float = Field(ge=0, le=1)
     countries: list[str] = []  # empty: any target
+    # what it answers on its channels: risks (the opportunity.* channels always count), or opportunities only
+    kind: Literal["risk", "opportunity"] = "risk"
 
 
 class Interest(_Sourced):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from geobrief.analysis.impact import score_impacts
+from geobrief.analysis.outlook import recommend
 from geobrief.extract import extract
 from geobrief.ingest import read_article
 from geobrief.kb.loader import KnowledgeBase
@@ -60,6 +61,21 @@ def test_an_export_ban_on_food_weighs_on_food_not_on_relief(kb: KnowledgeBase) -
     s = {i.channel: i.score for i in score_impacts(kb, kb.profile("SGP"), [ban, demand])}
     assert max(s, key=lambda c: s[c]) == "economic.food"
     assert s.get("diplomatic.humanitarian", 0.0) < min(s["economic.food"], s["economic.trade_supply_chains"])
+
+
+def test_a_trade_pact_is_an_opportunity_answered_by_opportunity_plays(kb: KnowledgeBase) -> None:
+    pact = _event(kb, type="AGREE", mode=None, actors=("MYS", "IDN"), actor_roles=("GOV", "GOV"), contexts=("trade",),
+                  places=())  # fmt: skip
+    impacts = score_impacts(kb, kb.profile("SGP"), [pact])
+    trade = next(i for i in impacts if i.channel == "economic.trade_supply_chains")
+    assert trade.kind == "opportunity" and trade.score > 0.1
+    plays = [r.play for r in recommend(kb, kb.profile("SGP"), impacts)]
+    assert plays and plays[0] == "play.use_trade_agreements"
+    assert "play.shipping_contingency" not in plays  # a risk play does not answer an opportunity
+    sanctioned = _event(kb, type="AGREE", mode=None, actors=("RUS", "PRK"), actor_roles=("GOV", "GOV"),
+                        contexts=("trade",), places=())  # fmt: skip
+    assert all(i.kind != "opportunity" for i in score_impacts(kb, kb.profile("SGP"), [sanctioned])
+               if i.channel == "economic.trade_supply_chains")  # fmt: skip
 
 
 def _event(kb: KnowledgeBase, **kw: object) -> Event:
