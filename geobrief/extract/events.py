@@ -201,6 +201,7 @@ _DETERMINERS = frozenset(
         "of",
     ]
 )
+_ARTICLES = frozenset(["the", "a", "an", "its", "their", "his", "her", "our"])
 _NOMINAL_OBJECT = re.compile(r"\b(?:on|against|at|toward|towards|to|targeting|of)\s+(?:the\s+)?$", re.I)
 
 
@@ -304,6 +305,16 @@ def find_events(
         asked = asked or found_type in ("REQUEST", "REJECT", "THREATEN", "AGREE")
         if i > 0 and tokens[i - 1].low == "-":
             continue  # "Iranian-backed": an adjective, not an event
+        if (
+            j == i + 1
+            and tokens[i].low.endswith("ed")
+            and i > 0
+            and tokens[i - 1].low in _ARTICLES
+            and j < len(tokens)
+            and tokens[j].text.isalpha()
+            and tokens[j].text.islower()
+        ):
+            continue  # "the detained leaders", "the seized tanker": a participle describing a noun
         if out and i > 0 and tokens[i - 1].low == "for":
             continue  # "visited Pyongyang for talks": the purpose of the event before, not another
         retyped = _retype(found_type, tokens, i, j, modes_here)

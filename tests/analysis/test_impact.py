@@ -78,6 +78,17 @@ def test_a_trade_pact_is_an_opportunity_answered_by_opportunity_plays(kb: Knowle
                if i.channel == "economic.trade_supply_chains")  # fmt: skip
 
 
+def test_a_coup_in_a_neighbour_strains_regional_cohesion(kb: KnowledgeBase) -> None:
+    coup = _event(kb, type="COERCE", mode="seize", actors=("THA",), actor_roles=("MIL",),
+                  contexts=("military", "governance"), places=())  # fmt: skip
+    s = {i.channel: i.score for i in score_impacts(kb, kb.profile("SGP"), [coup])}
+    assert s.get("diplomatic.regional_cohesion", 0.0) >= 0.3
+    far = _event(kb, type="COERCE", mode="seize", actors=("BFA",), actor_roles=("MIL",),
+                 contexts=("military", "governance"), places=())  # fmt: skip
+    s_far = {i.channel: i.score for i in score_impacts(kb, kb.profile("SGP"), [far])}
+    assert s_far.get("diplomatic.regional_cohesion", 0.0) < s["diplomatic.regional_cohesion"]
+
+
 def _event(kb: KnowledgeBase, **kw: object) -> Event:
     base = {
         "id": "e1",

@@ -161,3 +161,17 @@ def test_event_dates_and_quantities_attach(kb: KnowledgeBase) -> None:
 )
 def test_a_number_that_names_a_thing_is_not_a_quantity(text: str, expected: list[tuple[str, float]]) -> None:
     assert [(q.kind, q.value) for q in find_quantities(text)] == expected
+
+
+def test_a_participle_describing_a_noun_is_not_an_event(kb: KnowledgeBase) -> None:
+    got = _events(kb, "Japan called for the release of the detained ministers.")
+    assert [t for t, *_ in got] == ["REQUEST"]
+    assert [t for t, *_ in _events(kb, "Police detained ten Japanese nationals in Manila.")] == ["COERCE"]
+
+
+def test_a_seizure_of_power_is_about_governance(kb: KnowledgeBase) -> None:
+    art = article_from_text("DATE: 2026-03-02\n\nThailand's army seized power and imposed a curfew in Bangkok.")
+    events = extract(art, kb).events
+    assert events and "governance" in events[0].contexts
+    civil = article_from_text("DATE: 2026-03-02\n\nJapan urged a return to civilian rule in Myanmar.")
+    assert all("humanitarian" not in e.contexts for e in extract(civil, kb).events)
