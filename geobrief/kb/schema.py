@@ -66,6 +66,13 @@ class SourceRef(_Strict):
 
     _date = field_validator("date")(_check_date)
 
+    @field_validator("title")
+    @classmethod
+    def _title_is_a_title(cls, v: str) -> str:
+        if v.lstrip().startswith("["):
+            raise ValueError("a source title is the work's title, not a bracketed note; put notes in a YAML comment")
+        return v
+
 
 class _Sourced(_Strict):
     sources: list[str] = Field(min_length=1)

@@ -108,3 +108,13 @@ def test_entries_without_sources_are_refused(tmp_path: Path) -> None:
     )
     _kb, problems = check(root)
     assert any("p1" in p and "sources" in p for p in problems)
+
+
+def test_a_bracketed_note_is_not_a_source_title() -> None:
+    from pydantic import ValidationError
+
+    from geobrief.kb.schema import SourceRef
+
+    assert SourceRef(id="s", publisher="P", title="A report", date="2024").title == "A report"
+    with pytest.raises(ValidationError, match="bracketed note"):
+        SourceRef(id="s", publisher="P", title="[descriptive] A report", date="2024")
