@@ -160,6 +160,7 @@ class _SentenceCues:
     contexts: list[str]
     places: list[str]
     gpr: list[tuple[int, str]]
+    place_spans: list[tuple[int, int]]  # token spans of the places
 
 
 def _split_cues(matches: list[tuple[int, int, tuple[str, object], int]]) -> _SentenceCues:
@@ -172,16 +173,20 @@ def _split_cues(matches: list[tuple[int, int, tuple[str, object], int]]) -> _Sen
     triggers = [(i, j, str(v)) for i, j, v in longest(by_kind["T"])]
     status = [(i, j, str(v)) for i, j, v, _ in by_kind["S"]]
     modes = {v for _i, _j, v, _ in by_kind["M"]}
+    place_matches = longest(by_kind["P"])
     return _SentenceCues(
         lexical=Cues(triggers=triggers, status=status, modes=modes),  # type: ignore[arg-type]
         coref=[(i, j, str(v)) for i, j, v in longest(by_kind["C"])],
         contexts=[str(v) for _i, _j, v, _ in by_kind["X"]],
-        places=[str(v) for _i, _j, v in longest(by_kind["P"])],
+        places=[str(v) for _i, _j, v in place_matches],
         gpr=[(i, str(v)) for i, _j, v, _ in by_kind["G"]],
+        place_spans=[(i, j) for i, j, _v in place_matches],
     )
 
 
-_NO_CUES = _SentenceCues(lexical=Cues(triggers=[], status=[], modes=set()), coref=[], contexts=[], places=[], gpr=[])
+_NO_CUES = _SentenceCues(
+    lexical=Cues(triggers=[], status=[], modes=set()), coref=[], contexts=[], places=[], gpr=[], place_spans=[]
+)
 
 
 def extract(article: Article, kb: KnowledgeBase) -> Extraction:
@@ -201,6 +206,10 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
         tokens = tokenize(sent.text, sent.start)
         cues = _split_cues(matcher.find_all(tokens))
         found = gaz.find_tokens(tokens, text=sent.text, offset=sent.start, date=article.published)
+        if cues.place_spans:  # "Singapore" in "the Singapore Strait" names a place, not a party
+            inside = [(tokens[i].start, tokens[j - 1].end) for i, j in cues.place_spans]
+            found = [m for m in found if not any(a <= m.start and m.end <= b and b - a > m.end - m.start
+                                                 for a, b in inside)]  # fmt: skip
         found = coref.resolve(sent.index, tokens, found, sent.text, sent.start, cues.coref)
         mentions.extend(found)
         raw = find_events(sent, tokens, found, lex, cues.lexical)

@@ -175,3 +175,15 @@ def test_a_seizure_of_power_is_about_governance(kb: KnowledgeBase) -> None:
     assert events and "governance" in events[0].contexts
     civil = article_from_text("DATE: 2026-03-02\n\nJapan urged a return to civilian rule in Myanmar.")
     assert all("humanitarian" not in e.contexts for e in extract(civil, kb).events)
+
+
+def test_a_country_name_inside_a_place_name_is_not_a_party(kb: KnowledgeBase) -> None:
+    art = article_from_text(
+        "DATE: 2025-03-20\n\nArmed robbers boarded two tankers in the Singapore Strait on Wednesday. "
+        "Chinese ships blocked a Philippine vessel in the South China Sea."
+    )
+    ex = extract(art, kb)
+    assert "SGP" not in {m.entity for m in ex.mentions}
+    assert {e.actors for e in ex.events if e.type == "COERCE"} <= {(), ("CHN",)}
+    assert all("SGP" not in (*e.actors, *e.recipients) for e in ex.events)
+    assert any("singapore_strait" in p for p in ex.places)
