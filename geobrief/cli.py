@@ -320,7 +320,7 @@ def watch(every: str, once: bool, db: str | None, allow_private: bool) -> None:
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
-@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--db", default=None, help=_DB_HELP)
 @click.option(
     "--token", default=None, envvar="GEOBRIEF_TOKEN", help="Require this token (team server); or set GEOBRIEF_TOKEN."
@@ -334,6 +334,8 @@ def serve(host: str, port: int, db: str | None, token: str | None, max_upload: i
       geobrief serve                      # http://127.0.0.1:8000
       GEOBRIEF_TOKEN=s3cret geobrief serve --host 0.0.0.0
     """
+    import socket
+
     import uvicorn
 
     from geobrief.web import create_app
@@ -342,6 +344,14 @@ def serve(host: str, port: int, db: str | None, token: str | None, max_upload: i
         click.echo(
             "geobrief: warning: serving beyond loopback without --token: anyone who can reach it can use it", err=True
         )
+    try:  # a clear line instead of the server's own error when the address is taken or not ours
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        raise click.UsageError(
+            f"cannot listen on {host}:{port} ({(exc.strerror or str(exc)).split(' (')[0].lower()}): choose another --port, e.g. --port {port + 1}"
+        ) from None
+    click.echo(f"geobrief: serving on http://{host}:{port}  (Ctrl-C stops)", err=True)
     uvicorn.run(create_app(db, token=token, max_upload=max_upload), host=host, port=port, log_level="warning")
 
 

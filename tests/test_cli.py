@@ -163,3 +163,15 @@ def test_ingest_twice_stores_once(run: Callable[..., Result]) -> None:
     r2 = run("ingest", str(EXAMPLE))
     assert "stored 1 new" in r1.stdout
     assert "stored 0 new article(s); 1 already stored" in r2.stdout
+
+
+def test_serve_on_a_taken_port_is_one_line_and_exit_2(run: Callable[..., Result]) -> None:
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        r = run("serve", "--port", str(port))
+    assert r.exit_code == 2
+    assert r.stderr.count("\n") == 1 and f"127.0.0.1:{port}" in r.stderr and "--port" in r.stderr
+    bad = run("serve", "--port", "99999")
+    assert bad.exit_code == 2 and "1<=x<=65535" in bad.stderr and "Traceback" not in bad.stderr
