@@ -150,7 +150,11 @@ def _executive(kb: KnowledgeBase, a: Analysis) -> Section:
         + (f" ({mix_text})" if mix_text else "")
         + "."
     )
+    own_part = [e for e in a.events if a.profile.country in (*e.actors, *e.recipients)]
+    if own_part:
+        text += f" {country} itself is a party to {len(own_part)} of them."
     cites: list[Citation] = list(_spans(lead))
+    cites += [c for e in own_part[:2] for c in _spans([e]) if c not in cites]
     if top:
         text += (
             f" For {country}, they weigh most on "

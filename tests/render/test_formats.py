@@ -119,3 +119,13 @@ def test_golden_markdown(kb: KnowledgeBase, name: str) -> None:
     if os.environ.get("GEOBRIEF_UPDATE_GOLDEN") or not golden.exists():
         golden.write_text(text, "utf-8")
     assert text == golden.read_text("utf-8"), f"{golden.name} changed: review and update deliberately"
+
+
+def test_the_summary_says_when_the_target_is_itself_a_party(kb: KnowledgeBase) -> None:
+    pact = "DATE: 2025-01-07\n\nMalaysia and Singapore signed a trade agreement in Putrajaya on Tuesday."
+    summary = next(s for s in brief_from_articles([article_from_text(pact)], "SGP", kb=kb).sections
+                   if s.id == "executive_summary")  # fmt: skip
+    assert any("Singapore itself is a party to 1 of them" in p.text for p in summary.paragraphs)
+    other = next(s for s in brief_from_articles([article_from_text(pact)], "JPN", kb=kb).sections
+                 if s.id == "executive_summary")  # fmt: skip
+    assert not any("itself is a party" in p.text for p in other.paragraphs)
