@@ -312,3 +312,11 @@ def test_developments_digest_is_reused_until_an_article_arrives(
         ingest_paths([str(EXAMPLES[0] if EXAMPLES[0] != RED_SEA else EXAMPLES[1])], db=db)
         assert c.get("/").status_code == 200
         assert len(calls) == 2  # a new article in the store is a new digest
+
+
+def test_an_empty_store_says_how_to_fill_it(tmp_path: Path) -> None:
+    with TestClient(create_app(str(tmp_path / "empty.db"))) as c:
+        r = c.get("/")
+    assert r.status_code == 200
+    assert "Nothing was stored in this window" in r.text and "geobrief ingest FOLDER" in r.text
+    assert 'href="/brief"' in r.text
