@@ -79,7 +79,8 @@ class Trend:
     stored: bool = False  # counted over the store, not only the sources at hand
 
 
-def _month_index(value: str) -> int:
+def month_index(value: str) -> int:
+    """Months since year 0 of a YYYY-MM(-DD) date (a bare year counts as its June)."""
     y, m = int(value[:4]), int(value[5:7]) if len(value) >= 7 else 6
     return y * 12 + m - 1
 
@@ -96,15 +97,15 @@ def trend(
     if not actors or not until:
         return None
     pair = sorted(set(actors[:2]))
-    end = _month_index(until)
+    end = month_index(until)
     rows: list[tuple[str, int, int]] = []  # (type, month index, count)
     if stored is not None:
         lo = f"{(end - 12) // 12:04d}-{(end - 12) % 12 + 1:02d}"
-        rows = [(t, _month_index(m), n) for t, m, n in stored(pair, lo, until[:7] + "-31")]
+        rows = [(t, month_index(m), n) for t, m, n in stored(pair, lo, until[:7] + "-31")]
     else:
         for e in events:
             if e.date and len(e.date) >= 7 and set(pair) <= {*e.actors, *e.recipients}:
-                rows.append((e.type, _month_index(e.date), 1))
+                rows.append((e.type, month_index(e.date), 1))
 
     def counts(lo: int, hi: int) -> tuple[int, int, float]:
         coop = conf = 0

@@ -29,6 +29,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.exceptions import HTTPException
 
+from geobrief.analysis.patterns import month_index
 from geobrief.digest import build_digest
 from geobrief.errors import GeobriefError, UnknownCountryError
 from geobrief.kb.loader import KnowledgeBase, load
@@ -163,7 +164,7 @@ def _latest_articles(store: Store, limit: int = 50) -> list[dict[str, Any]]:
 
 def _months(last: str, n: int = 24) -> list[str]:
     """The ``n`` months (YYYY-MM) ending with ``last``."""
-    index = int(last[:4]) * 12 + int(last[5:7]) - 1
+    index = month_index(last)
     return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - n + 1, index + 1)]
 
 
