@@ -52,7 +52,7 @@ def brief_from_articles(
     stamp = generated_at or _now()
     if store is not None:
         made = datetime.now(UTC).isoformat(timespec="microseconds")  # comparable with articles' ingested_at
-        store.add_predictions(_prediction_rows(profile.country, horizons, analysis.events, made))
+        store.add_predictions(_prediction_rows(kb, profile.country, horizons, analysis.events, made))
     return Brief(
         country=profile.country,
         title=title_of(kb, analysis),
@@ -168,16 +168,28 @@ def _ingest_inputs(inputs: Sequence[str], *, allow_private: bool, skipped: list[
 
 
 def _prediction_rows(
-    country: str, horizons: dict[str, tuple[str, tuple[Development, ...]]], events: tuple[Event, ...], stamp: str
+    kb: KnowledgeBase,
+    country: str,
+    horizons: dict[str, tuple[str, tuple[Development, ...]]],
+    events: tuple[Event, ...],
+    stamp: str,
 ) -> list[dict[str, object]]:
-    by_span = {(e.evidence.source, e.evidence.start): e for e in events}
+    from geobrief.analysis.match import matches
+
+    by_span: dict[tuple[str, int], list[Event]] = {}
+    for e in events:
+        by_span.setdefault((e.evidence.source, e.evidence.start), []).append(e)
     rows = []
     for horizon, (period, devs) in horizons.items():
         for d in devs:
+            rule = kb.outlook_rules.get(d.rule or "")
+            # the events behind a development: those of its cited sentences that its rule describes
             evs = [
-                by_span[(c.source, c.start or 0)]
+                e
                 for c in d.citations
-                if c.source and (c.source, c.start or 0) in by_span
+                if c.source
+                for e in by_span.get((c.source, c.start or 0), [])
+                if rule is None or matches(kb, rule.when, e)
             ]
             actors = sorted({a for e in evs for a in (*e.actors, *e.recipients)})
             key = f"{country}|{d.rule}|{','.join(actors)}|{period}"

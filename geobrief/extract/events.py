@@ -220,12 +220,16 @@ def _nominal(tokens: list[Token], i: int, mentions: list[Mention]) -> list[Menti
             # "Houthi threats", "Russian attacks", "U.S. commitment", "DPRK-Russia partnership"
             pair = [m for m in mentions if m.end <= owner[-1].start and owner[-1].start - m.end <= 1]
             return pair[-1:] + owner[-1:]
+        if owner and tok.low in ("its", "his", "her", "their"):
+            return owner[-1:]  # "its call for a ceasefire": the state or speaker "its" refers to
         if tok.low in ("'s", "'"):
             return [m for m in mentions if m.end <= tok.start][-1:]  # "Moscow's attacks"
         if tok.low in _DETERMINERS:
             return []
         if k == i - 1 and not (tok.text.isalpha() and tok.text.islower()):
             return None  # "the Council requested": a subject, not an adjective
+    if tokens[i].low.endswith(_NOUN_ENDINGS):
+        return []  # "banning military cooperation with X": a noun with no owner named
     return None
 
 
@@ -235,6 +239,18 @@ _SPEECH_AFTER = re.compile(
     re.I,
 )
 
+
+_OWN_CLAIM = re.compile(
+    r"\b(?:said|says|claimed|claims|insisted|announced|reported|alleged)\s+to\s+(?:have\s+(?:\w+ly\s+)?)?$", re.I
+)
+_BETWEEN = re.compile(r"\s+between\s+(?:the\s+)?", re.I)
+_LIGHT_VERB = re.compile(
+    r"\b(?:launched|launches|launch|carried out|carries out|carry out|conducted|conducts|conduct|staged|stages|"
+    r"began|begun|begin|mounted|mounts|imposed|imposes|impose|issued|issues|made|makes|held|holds|hold|"
+    r"expressed|expresses|voiced|voices|stepped up|continued|continues|resumed|resumes|announced|announces|"
+    r"ordered|orders|took|takes|take|unleashed|escalated|intensified)\s+(?:\w+\s+){0,4}$",
+    re.I,
+)
 
 _AGREEMENTS = frozenset(
     ["agreement", "deal", "initiative", "treaty", "pact", "accord", "organization", "organisation", "alliance", "talks"]
@@ -263,7 +279,11 @@ def _retype(etype: str, tokens: list[Token], i: int, j: int, modes: set[tuple[st
     if etype == "AGREE" and after & {"sanctions", "sanction", "restrictions", "embargo"}:
         return "SANCTION"  # "approved new sanctions", "extended its sanctions"
     if etype == "MOBILIZE" and word.startswith(("launch", "fired", "fire")):
-        if after & _STRIKE_WORDS or (word.startswith("fire") and "at" in after):
+        launched_at = word.startswith("launch") and any(
+            t.low == "at" and not tokens[min(k + 1, len(tokens) - 1)].low[:1].isdigit()
+            for k, t in enumerate(tokens[j : j + 3], start=j)
+        )
+        if after & _STRIKE_WORDS or (word.startswith("fire") and "at" in after) or launched_at:
             return "ASSAULT"
         if "water" in after and "cannon" in after:
             return "COERCE"
@@ -279,6 +299,8 @@ def _speakers(text: str, base: int, mentions: list[Mention], t0: int) -> list[Me
     for m in mentions:
         end = m.end - base
         if end <= t0 and _SPEECH_AFTER.match(text[end : min(t0, end + 40)].lstrip()):
+            if _OWN_CLAIM.search(text, max(end, t0 - 40), t0):
+                continue  # "the Houthis claimed to have struck": the claimant is the actor
             out.append(m)
     return out
 
@@ -334,6 +356,15 @@ def find_events(
         if nominal is not None and not agents:
             # "Moscow's relentless attacks on Ukraine", "Houthi threats", "attacks on Ukrainian ports"
             actors_m = nominal
+            between = None if nominal else _BETWEEN.match(text, t1)
+            if between is not None:  # "cooperation between Moscow and Pyongyang": both act together
+                pair = [m for m in mentions if t1 <= m.start - base <= between.end() + 40]
+                if len(pair) >= 2 and _COORD.match(text[pair[0].end - base : pair[1].start - base]):
+                    actors_m = pair[:2]
+            light = None if actors_m else _LIGHT_VERB.search(text, max(c0, t0 - 60), t0)
+            if light is not None:  # "X launched a series of strikes on Y": the subject of the light verb
+                speakers = _speakers(text, base, mentions, light.start())
+                actors_m = _group_before([m for m in mentions if m not in speakers], text, base, light.start(), c0)
             later = [m for m in mentions if t1 <= m.start - base <= min(c1, t1 + 60)]
             recips_m = [
                 m for m in later if _NOMINAL_OBJECT.search(text[max(t1, m.start - base - 12) : m.start - base])
@@ -356,6 +387,8 @@ def find_events(
                 actors_m = _group_before(candidates, text, base, t0, 0)[:1]
             comma = text.find(",", t1)
             stop = min(c1, t1 + 90, comma if comma >= 0 else len(text))
+            # the object of this verb comes before the next event's trigger ("met to discuss attacks on Y")
+            stop = min([stop] + [tokens[a].start - base for a, _b, _t in found if a > j and tokens[a - 1].low == "to"])
             after = [m for m in mentions if t1 <= m.start - base <= stop]
             if after:
                 first = after[0]

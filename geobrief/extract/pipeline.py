@@ -39,9 +39,23 @@ class Extraction:
 
 
 _COREF_PHRASES = [
-    ("that country", "state"), ("the country", "state"), ("that nation", "state"), ("it", "it"), ("he", "leader"),
-    ("she", "leader"), ("the president", "leader"), ("the leader", "leader"), ("the prime minister", "leader"),
+    ("that country", "state"), ("the country", "state"), ("that nation", "state"), ("it", "it"), ("its", "it"),
+    ("he", "leader"), ("she", "leader"), ("his", "leader"), ("her", "leader"), ("the president", "leader"),
+    ("the leader", "leader"), ("the prime minister", "leader"), ("the bloc", "body"), ("the alliance", "body"),
+    ("the agency", "body"), ("the organisation", "body"), ("the organization", "body"), ("the group", "body"),
+    ("the ministers", "body"), ("the body", "body"), ("the militia", "body"), ("the movement", "body"),
 ]  # fmt: skip
+# words that make an actor mention stand for a person speaking for it ("Khaled Khiari, UN Assistant
+# Secretary-General", "the Secretary-General of the IMO"): a later "he" or "she" is that actor
+_TITLES = frozenset(
+    [
+        "secretary-general", "under-secretary-general", "assistant", "envoy", "spokesperson", "spokesman",
+        "spokeswoman", "ambassador", "representative", "minister", "chief", "director", "director-general",
+        "coordinator", "commissioner", "president", "chair", "chairman", "chairwoman", "head", "official",
+        "commander", "secretary",
+    ]
+)  # fmt: skip
+BODY_REACH = 3  # sentences after a named organisation in which "the bloc" or "the group" still refers to it
 
 
 @cache
@@ -69,6 +83,8 @@ class _Coreference:
         self.leader_sentence = -99
         self.state_sentence = -99
         self.short: dict[str, Mention] = {}
+        self.body: Mention | None = None
+        self.body_sentence = -99
 
     def resolve(
         self,
@@ -90,11 +106,18 @@ class _Coreference:
             leader = next((m for m in before if m.how == "leader"), None)
             if leader is None and index - self.leader_sentence <= LEADER_REACH:
                 leader = self.leader
-            if kind == "it":  # only a state named in this or the previous sentence
-                recent = next((m for m in reversed(before) if self._is_state(m)), None)
-                if recent is None and index - self.state_sentence <= 1:
-                    recent = self.state
+            if kind == "it":  # only a state or organisation named in this or the previous sentence
+                recent = next((m for m in reversed(before) if self._is_state(m) or self._is_body(m)), None)
+                if recent is None:
+                    last = max((self.state, self.state_sentence), (self.body, self.body_sentence),
+                               key=lambda r: (r[1], r[0].start if r[0] else -1))  # fmt: skip
+                    recent = last[0] if index - last[1] <= 1 else None
                 state, kind = recent, "state"
+            if kind == "body":  # "the bloc", "the group": the last organisation or armed group named
+                body = next((m for m in reversed(before) if self._is_body(m)), None)
+                if body is None and index - self.body_sentence <= BODY_REACH:
+                    body = self.body
+                state, kind = body, "state"
             ref = state if kind == "state" else leader
             if ref is None:
                 continue
@@ -113,9 +136,15 @@ class _Coreference:
         if first_leader is not None:
             self.leader, self.leader_sentence = first_leader, index
             self._remember_short_names(first_leader)
+        else:
+            titled = next((m for m in found if self._titled(m, tokens)), None)
+            if titled is not None:
+                self.leader, self.leader_sentence = titled, index
         for m in found:
             if self._is_state(m):
                 self.state, self.state_sentence = m, index
+            elif self._is_body(m):
+                self.body, self.body_sentence = m, index
         out += self._short_names(tokens, out, text, offset)
         return sorted(out, key=lambda m: m.start)
 
@@ -147,6 +176,20 @@ class _Coreference:
                 )
             )
         return out
+
+    @staticmethod
+    def _titled(m: Mention, tokens: list[Token]) -> bool:
+        """A mention standing for a person: a title within three words after it, or just before it."""
+        k = next((n for n, t in enumerate(tokens) if t.start >= m.end), len(tokens))
+        after = [t.low for t in tokens[k : k + 3]]
+        b = next((n for n in range(len(tokens) - 1, -1, -1) if tokens[n].end <= m.start), -1)
+        before = [t.low for t in tokens[max(0, b - 2) : b + 1]]
+        return any(w in _TITLES for w in after) or (bool(before) and before[-1] in ("of", "the")
+                                                     and any(w in _TITLES for w in before))  # fmt: skip
+
+    def _is_body(self, m: Mention) -> bool:
+        actor = self.kb.actors.get(m.entity)
+        return actor is not None and actor.kind in ("organisation", "armed_group") and m.how != "coref"
 
     def _is_state(self, m: Mention) -> bool:
         actor = self.kb.actors.get(m.entity)

@@ -54,7 +54,7 @@ def test_predictions_are_stored_and_matched_by_later_events(db: Path, run: Calla
     stored = prediction_status(db=str(db))
     assert stored and all(not s.matched for s in stored)
     # a later article about the same pair and kind of events matches some of them
-    brief_from_paths([str(corpus_file("02_"))], "SGP", db=str(db), generated_at="2099-01-01T00:00:00Z")
+    brief_from_paths([str(corpus_file("01_"))], "SGP", db=str(db), generated_at="2099-01-01T00:00:00Z")
     later = prediction_status(db=str(db))
     assert any(s.matched for s in later)
     r = run("predictions", "--db", str(db))

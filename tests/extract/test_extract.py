@@ -187,3 +187,44 @@ def test_a_country_name_inside_a_place_name_is_not_a_party(kb: KnowledgeBase) ->
     assert {e.actors for e in ex.events if e.type == "COERCE"} <= {(), ("CHN",)}
     assert all("SGP" not in (*e.actors, *e.recipients) for e in ex.events)
     assert any("singapore_strait" in p for p in ex.places)
+
+
+@pytest.mark.parametrize(
+    ("body", "want"),
+    [
+        # a claimant that claims its own act is its actor, not a mere speaker
+        ("Ukraine's navy claimed to have destroyed a Russian patrol boat.", ("ASSAULT", ("UKR",), ("RUS",))),
+        # the subject of a light verb acts in the event noun it governs
+        ("Britain launched a series of strikes on Houthi targets.", ("ASSAULT", ("GBR",), ("YEM",))),
+        # "cooperation between X and Y": both act together
+        ("Ministers noted the cooperation between Moscow and Pyongyang.", ("COOPERATE", ("RUS", "PRK"), ())),
+        # missiles launched at a state attack it
+        ("Russia launched missiles at Ukraine overnight.", ("ASSAULT", ("RUS",), ("UKR",))),
+    ],
+)
+def test_clause_patterns(kb: KnowledgeBase, body: str, want: tuple[str, tuple[str, ...], tuple[str, ...]]) -> None:
+    assert want in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
+def test_a_noun_the_text_bans_is_not_an_event_of_the_banner(kb: KnowledgeBase) -> None:
+    body = "Security Council resolutions ban military cooperation with Pyongyang."
+    assert not [e for e in _events(kb, body) if e[0] == "COOPERATE"]
+
+
+@pytest.mark.parametrize(
+    ("body", "want"),
+    [
+        # "its" is the state or organisation named just before
+        ("Hungary said it sent no weapons. It repeated its call for a ceasefire.", ("REQUEST", ("HUN",), ())),
+        # "the bloc" is the last organisation named, a few sentences on
+        ("ASEAN foreign ministers met in Manila. Talks ran late. The bloc urged Myanmar to end the violence.",
+         ("REQUEST", ("ASEAN",), ("MMR",))),
+        # "he" is an official named with a title in the sentence before
+        ("Khaled Khiari, a UN assistant secretary-general, briefed the Council. He urged Pyongyang to stop.",
+         ("REQUEST", ("UN",), ("PRK",))),
+    ],
+)  # fmt: skip
+def test_coreference_to_states_bodies_and_officials(
+    kb: KnowledgeBase, body: str, want: tuple[str, tuple[str, ...], tuple[str, ...]]
+) -> None:
+    assert want in [(t, a, r) for t, a, r, _s in _events(kb, body)]
