@@ -279,6 +279,8 @@ def _retype(etype: str, tokens: list[Token], i: int, j: int, modes: set[tuple[st
     if etype == "AGREE" and after & {"sanctions", "sanction", "restrictions", "embargo"}:
         return "SANCTION"  # "approved new sanctions", "extended its sanctions"
     if etype == "MOBILIZE" and word.startswith(("launch", "fired", "fire")):
+        if word.startswith("fire") and "water" in after and "cannon" in after:
+            return "COERCE"
         launched_at = word.startswith("launch") and any(
             t.low == "at" and not tokens[min(k + 1, len(tokens) - 1)].low[:1].isdigit()
             for k, t in enumerate(tokens[j : j + 3], start=j)
@@ -310,7 +312,7 @@ def find_events(
 ) -> list[RawEvent]:
     """Events in one sentence, given its tokens, the actor mentions and the lexicon cues inside it."""
     text, base = sentence.text, sentence.start
-    spans = [(m.start - base, m.end - base) for m in mentions]
+    spans = [(m.start - base, m.end - base) for m in mentions if m.how != "coref"]
     out: list[RawEvent] = []
     seen: set[tuple[str, tuple[str, ...], tuple[str, ...]]] = set()
     if not mentions:
@@ -321,10 +323,14 @@ def find_events(
     cues = found_cues.status
     modes_here = found_cues.modes
     asked = False  # a request or refusal earlier in the sentence: what follows "to" is its content
+    sent = False  # forces or supplies sent earlier in the sentence
     for i, j, found_type in found:
         if asked and any(tokens[k].low == "to" for k in range(max(0, i - 3), i)):
             continue
-        asked = asked or found_type in ("REQUEST", "REJECT", "THREATEN", "AGREE")
+        if sent and found_type == "SUPPORT" and any(tokens[k].low == "to" for k in range(max(0, i - 2), i)):
+            continue  # "troops sent to support Russia": the purpose of the sending, not another event
+        asked = asked or found_type in ("REQUEST", "REJECT", "THREATEN")
+        sent = sent or found_type in ("AID", "MOBILIZE")
         if i > 0 and tokens[i - 1].low == "-":
             continue  # "Iranian-backed": an adjective, not an event
         if (

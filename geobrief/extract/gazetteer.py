@@ -125,6 +125,8 @@ class Gazetteer:
         """Mentions among ``tokens`` of ``text`` (which starts at body offset ``offset``)."""
         out: list[Mention] = []
         for i, j, form in self._matcher.find(tokens):
+            if j < len(tokens) and tokens[j].text == "$" and tokens[j].start == tokens[j - 1].end:
+                continue  # "US$1.5 billion", "S$20 million": a currency, not a party
             entry = self._choose(form, date)
             if entry.how == "organisation" and i >= 2 and tokens[i - 1].low in ("'s", "'") and out:
                 owner = out[-1]  # "Russia's Security Council" is Russia's own body, not the UN's
