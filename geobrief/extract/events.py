@@ -255,7 +255,15 @@ _LIGHT_VERB = re.compile(
 _AGREEMENTS = frozenset(
     ["agreement", "deal", "initiative", "treaty", "pact", "accord", "organization", "organisation", "alliance", "talks"]
 )
-_RESTRICTIONS = frozenset(["sanctions", "ban", "restrictions", "embargo", "curbs", "blockade", "tariffs", "controls"])
+_RESTRICTIONS = frozenset(
+    ["sanctions", "ban", "restrictions", "embargo", "curbs", "blockade", "tariffs", "tariff", "controls", "levy",
+     "levies", "duties", "duty", "quotas", "curfew", "moratorium", "suspension", "blockade", "measures"]
+)  # fmt: skip
+_MEASURES = frozenset(
+    ["bill", "law", "draft", "proposal", "objection", "objections", "condition", "conditions", "demand", "demands",
+     "complaint", "charges", "nomination", "decree", "amendment", "reform"]
+)  # fmt: skip
+_TRADE = frozenset(["exports", "imports", "trade", "shipments", "flights", "supplies", "deliveries", "sales"])
 _STRIKE_WORDS = frozenset(
     ["strike", "strikes", "attack", "attacks", "airstrikes", "raids", "assault", "assaults", "offensive"]
 )
@@ -266,15 +274,25 @@ def _retype(etype: str, tokens: list[Token], i: int, j: int, modes: set[tuple[st
     coercion, "a test" of no weapon is no event."""
     word = tokens[i].low
     after = {t.low for t in tokens[j : j + 6]}
+    if word.startswith("withdr") and after & _MEASURES:
+        return "CONCEDE"  # "withdrew a contested bill", "withdrew its objection"
     if etype == "RETREAT" and word.startswith("withdr") and after & _AGREEMENTS:
         return "SANCTION"  # leaving an agreement or a body is a sanction, not a retreat
+    if etype == "SANCTION" and word.startswith("withdr") and not after & _AGREEMENTS:
+        return "RETREAT"  # "withdraw from two villages": ground given up
+    if etype == "RETREAT" and word == "halted" and after & _TRADE:
+        return "SANCTION"  # "halted electricity exports"
     if (
         etype == "RETREAT"
         and word in ("allowed", "granted")
         and not after & {"access", "passage", "entry", "inspectors", "aid"}
     ):
         return None  # only allowing access is a concession of ground
-    if etype == "CONCEDE" and word in ("lifted", "lifts", "relaxed", "softened") and not after & _RESTRICTIONS:
+    if (
+        etype == "CONCEDE"
+        and word in ("lift", "lifting", "lifted", "lifts", "relaxed", "softened")
+        and not (after & _RESTRICTIONS)
+    ):
         return None
     if etype == "AGREE" and after & {"sanctions", "sanction", "restrictions", "embargo"}:
         return "SANCTION"  # "approved new sanctions", "extended its sanctions"
@@ -289,6 +307,8 @@ def _retype(etype: str, tokens: list[Token], i: int, j: int, modes: set[tuple[st
             return "ASSAULT"
         if "water" in after and "cannon" in after:
             return "COERCE"
+    if word.startswith("fire") and after & {"gas", "bullets", "rounds", "pellets"}:
+        return "ASSAULT"  # "police fired tear gas and rubber bullets"
     if etype == "MOBILIZE" and word in ("test", "tests", "tested", "testing"):
         return etype if ("MOBILIZE", "weapons") in modes else None
     return etype
@@ -367,6 +387,8 @@ def find_events(
                 pair = [m for m in mentions if t1 <= m.start - base <= between.end() + 40]
                 if len(pair) >= 2 and _COORD.match(text[pair[0].end - base : pair[1].start - base]):
                     actors_m = pair[:2]
+                elif pair and etype in ("RETREAT", "ASSAULT"):
+                    actors_m = pair[:1]  # "the truce between Sudan's warring factions": within one state
             light = None if actors_m else _LIGHT_VERB.search(text, max(c0, t0 - 60), t0)
             if light is not None:  # "X launched a series of strikes on Y": the subject of the light verb
                 speakers = _speakers(text, base, mentions, light.start())
@@ -395,7 +417,8 @@ def find_events(
             stop = min(c1, t1 + 90, comma if comma >= 0 else len(text))
             # the object of this verb comes before the next event's trigger ("met to discuss attacks on Y")
             stop = min([stop] + [tokens[a].start - base for a, _b, _t in found if a > j and tokens[a - 1].low == "to"])
-            after = [m for m in mentions if t1 <= m.start - base <= stop]
+            own = {m.actor for m in actors_m}
+            after = [m for m in mentions if t1 <= m.start - base <= stop and m.actor not in own]
             if after:
                 first = after[0]
                 recips_m = [first]

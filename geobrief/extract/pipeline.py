@@ -8,6 +8,7 @@ Stages, each a function of the previous stage's output:
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -44,7 +45,15 @@ _COREF_PHRASES = [
     ("the leader", "leader"), ("the prime minister", "leader"), ("the bloc", "body"), ("the alliance", "body"),
     ("the agency", "body"), ("the organisation", "body"), ("the organization", "body"), ("the group", "body"),
     ("the ministers", "body"), ("the body", "body"), ("the militia", "body"), ("the movement", "body"),
+    ("police", "domestic"), ("the police", "domestic"), ("riot police", "domestic"), ("the government", "domestic"),
+    ("the authorities", "domestic"), ("authorities", "domestic"), ("the army", "domestic"),
+    ("the military", "domestic"), ("security forces", "domestic"), ("the security forces", "domestic"),
+    ("the junta", "domestic"), ("the interior ministry", "domestic"), ("the foreign ministry", "domestic"),
+    ("the defence ministry", "domestic"), ("the defense ministry", "domestic"), ("a magistrate", "domestic"),
+    ("a court", "domestic"), ("prosecutors", "domestic"), ("the coast guard", "domestic"), ("the navy", "domestic"),
 ]  # fmt: skip
+# a wire story's dateline ("LUSAKA —", "WASHINGTON –"): the city the story is filed from
+_DATELINE = re.compile(r"(?:^|\s)([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3})(?:, [A-Z][A-Za-z.]+)?\s+[—–-]{1,2}\s")
 # words that make an actor mention stand for a person speaking for it ("Khaled Khiari, UN Assistant
 # Secretary-General", "the Secretary-General of the IMO"): a later "he" or "she" is that actor
 _TITLES = frozenset(
@@ -76,8 +85,11 @@ LEADER_REACH = 1  # sentences after a named leader in which "he" or "the preside
 class _Coreference:
     """Resolves "that country", "he", "the president" to the last state or leader named."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, focal: Mention | None = None) -> None:
         self.kb = kb
+        # the state a story is about: its dateline's, else the first state it names; unqualified "police",
+        # "the government" or "the army" are that state's
+        self.focal = focal
         self.state: Mention | None = None
         self.leader: Mention | None = None
         self.leader_sentence = -99
@@ -113,6 +125,10 @@ class _Coreference:
                                key=lambda r: (r[1], r[0].start if r[0] else -1))  # fmt: skip
                     recent = last[0] if index - last[1] <= 1 else None
                 state, kind = recent, "state"
+            if kind == "domestic":  # "police", "the government": of the state just named, else the story's
+                owner = next((m for m in reversed(before) if self._is_state(m) and (
+                    0 <= start - m.end <= 3 or text[m.end - offset : m.end - offset + 2] in ("'s", "’s"))), None)  # fmt: skip
+                state, kind = owner or self.focal, "state"
             if kind == "body":  # "the bloc", "the group": the last organisation or armed group named
                 body = next((m for m in reversed(before) if self._is_body(m)), None)
                 if body is None and index - self.body_sentence <= BODY_REACH:
@@ -143,6 +159,7 @@ class _Coreference:
         for m in found:
             if self._is_state(m):
                 self.state, self.state_sentence = m, index
+                self.focal = self.focal or m
             elif self._is_body(m):
                 self.body, self.body_sentence = m, index
         out += self._short_names(tokens, out, text, offset)
@@ -232,6 +249,19 @@ _NO_CUES = _SentenceCues(
 )
 
 
+def _dateline_state(body: str, kb: KnowledgeBase) -> Mention | None:
+    """The state whose capital or name a story's dateline gives, if any."""
+    m = _DATELINE.search(body[:400])
+    if m is None:
+        return None
+    city = " ".join(w.capitalize() for w in m.group(1).split())
+    for found in gazetteer(kb).find(city, offset=-1_000_000):
+        actor = kb.actors.get(found.entity)
+        if actor is not None and actor.kind == "state" and found.how in ("capital", "name", "alias"):
+            return found
+    return None
+
+
 def extract(article: Article, kb: KnowledgeBase) -> Extraction:
     """Sentences, mentions and events of ``article``."""
     gaz = gazetteer(kb)
@@ -241,7 +271,7 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
     events: list[Event] = []
     contexts: list[tuple[str, ...]] = []
     places: list[tuple[str, ...]] = []
-    coref = _Coreference(kb)
+    coref = _Coreference(kb, _dateline_state(article.body, kb))
     matcher = words(kb)
     rules = gpr_rules()
     risk: list[frozenset[str]] = []
