@@ -344,6 +344,7 @@ def find_events(
     modes_here = found_cues.modes
     asked = False  # a request or refusal earlier in the sentence: what follows "to" is its content
     sent = False  # forces or supplies sent earlier in the sentence
+    refusal: tuple[int, list[Mention]] | None = None  # the last refusal: its end token and its actors
     for i, j, found_type in found:
         if asked and any(tokens[k].low == "to" for k in range(max(0, i - 3), i)):
             continue
@@ -406,7 +407,9 @@ def find_events(
             speakers = _speakers(text, base, mentions, t0)
             candidates = [m for m in mentions if m not in speakers]
             actors_m = _group_before(candidates, text, base, t0, c0)
-            if i > 0 and tokens[i - 1].low in ("and", "but"):
+            if i > 0 and (
+                tokens[i - 1].low in ("and", "but") or (tokens[i - 1].low == "," and tokens[i].low.endswith("ing"))
+            ):
                 # "condemned the deployment and called on Pyongyang": coordinated verbs share the subject
                 subject = [m for m in candidates if m.end - base <= t0 and not _PREP_BEFORE.search(
                     text, max(0, m.start - base - 15), m.start - base)][:1]  # fmt: skip
@@ -424,7 +427,7 @@ def find_events(
                 recips_m = [first]
                 for m in after[1:]:
                     gap = text[recips_m[-1].end - base : m.start - base]
-                    if _COORD.match(gap):
+                    if _COORD.match(gap) or m.start == recips_m[-1].start:  # "both sides": two states
                         recips_m.append(m)
                     else:
                         break
@@ -433,6 +436,17 @@ def find_events(
                 recips_m = [
                     m for m in later if _RECIPIENT_CUE.search(text[max(0, m.start - base - 25) : m.start - base])
                 ][:1]
+        if nominal is not None and refusal is not None and 0 <= i - refusal[0] <= 3:
+            if not nominal:
+                continue  # "rejected the demand": what is refused is part of the refusal
+            recips_m = recips_m or refusal[1]  # "Eritrea rejected an Ethiopian demand": a demand made of Eritrea
+        if (
+            etype == "PROTEST"
+            and not recips_m
+            and actors_m
+            and all(m.how not in ("demonym", "group") for m in actors_m)
+        ):
+            actors_m, recips_m = [], actors_m  # "street protests in Zambia", "protests against the government"
         actors = tuple(dict.fromkeys(m.actor for m in actors_m))
         recipients = tuple(dict.fromkeys(m.actor for m in recips_m if m.actor not in actors))
         if not actors and not recipients:
@@ -457,6 +471,8 @@ def find_events(
         elif same is not None and set(recipients) <= set(out[same].recipients):
             continue
         seen.add(key)
+        if etype == "REJECT":
+            refusal = (j, actors_m)
         mode = next((m for m in lex.mode_order.get(etype, ()) if (etype, m) in modes_here), None)
         out.append(
             RawEvent(

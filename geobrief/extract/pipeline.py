@@ -51,6 +51,9 @@ _COREF_PHRASES = [
     ("the junta", "domestic"), ("the interior ministry", "domestic"), ("the foreign ministry", "domestic"),
     ("the defence ministry", "domestic"), ("the defense ministry", "domestic"), ("a magistrate", "domestic"),
     ("a court", "domestic"), ("prosecutors", "domestic"), ("the coast guard", "domestic"), ("the navy", "domestic"),
+    ("both sides", "pair"), ("both governments", "pair"), ("both countries", "pair"), ("both armies", "pair"),
+    ("the two countries", "pair"), ("the two sides", "pair"), ("the two governments", "pair"),
+    ("the neighbours", "pair"), ("the neighbors", "pair"), ("the two neighbours", "pair"), ("both neighbours", "pair"),
 ]  # fmt: skip
 # a wire story's dateline ("LUSAKA —", "WASHINGTON –"): the city the story is filed from
 _DATELINE = re.compile(r"(?:^|\s)([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3})(?:, [A-Z][A-Za-z.]+)?\s+[—–-]{1,2}\s")
@@ -97,6 +100,7 @@ class _Coreference:
         self.short: dict[str, Mention] = {}
         self.body: Mention | None = None
         self.body_sentence = -99
+        self.states: dict[str, Mention] = {}  # states named in earlier sentences, by code, last named last
 
     def resolve(
         self,
@@ -112,8 +116,13 @@ class _Coreference:
             start, end = tokens[i].start, tokens[j - 1].end
             if any(m.start <= start < m.end for m in found):
                 continue
-            before = [m for m in found if m.end <= start]
+            before = sorted((m for m in out if m.end <= start), key=lambda m: m.start)
             state = next((m for m in reversed(before) if self._is_state(m)), self.state)
+            if kind == "pair":  # "both sides", "the two countries": the last two states named before
+                for ref in list(self.states.values())[-2:] if len(self.states) >= 2 else []:
+                    out.append(Mention(actor=ref.actor, entity=ref.entity, start=start, end=end,
+                                       text=text[start - offset : end - offset], how="coref", role=ref.role))  # fmt: skip
+                continue
             # subjects are preferred referents: the first leader named in this sentence, else in the last
             leader = next((m for m in before if m.how == "leader"), None)
             if leader is None and index - self.leader_sentence <= LEADER_REACH:
@@ -156,10 +165,13 @@ class _Coreference:
             titled = next((m for m in found if self._titled(m, tokens)), None)
             if titled is not None:
                 self.leader, self.leader_sentence = titled, index
-        for m in found:
+        for m in sorted(out, key=lambda m: m.start):
             if self._is_state(m):
                 self.state, self.state_sentence = m, index
-                self.focal = self.focal or m
+                if m.how != "coref":
+                    self.focal = self.focal or m
+                    self.states.pop(m.actor, None)
+                    self.states[m.actor] = m
             elif self._is_body(m):
                 self.body, self.body_sentence = m, index
         out += self._short_names(tokens, out, text, offset)

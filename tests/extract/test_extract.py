@@ -228,3 +228,45 @@ def test_coreference_to_states_bodies_and_officials(
     kb: KnowledgeBase, body: str, want: tuple[str, tuple[str, ...], tuple[str, ...]]
 ) -> None:
     assert want in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
+@pytest.mark.parametrize(
+    ("body", "want"),
+    [
+        # unqualified domestic institutions belong to the state of the dateline
+        ("LUSAKA — Police detained at least 30 journalists on Tuesday.", ("COERCE", ("ZMB",), ())),
+        # ... or to the state just named as their owner
+        ("MANILA — Vietnam's coast guard said the navy seized a Chinese trawler.", ("COERCE", ("VNM",), ("CHN",))),
+        # "both sides" are the two states named before
+        ("Ethiopia and Eritrea traded fire on Monday. The AU urged both sides to show restraint.",
+         ("REQUEST", ("AU",), ("ETH", "ERI"))),
+        # a participle after a comma shares the subject of the main clause
+        ("Moldova expelled three Russian diplomats, accusing them of funding a network.",
+         ("ACCUSE", ("MDA",), ())),
+        # a state named with protests is their target, not the protester
+        ("Thousands joined street protests against the Zambian government.", ("PROTEST", (), ("ZMB",))),
+        # a demand with an owner, refused: made of the refuser
+        ("Eritrea rejected an Ethiopian demand for access to the port.", ("REQUEST", ("ETH",), ("ERI",))),
+    ],
+)  # fmt: skip
+def test_implicit_parties(kb: KnowledgeBase, body: str, want: tuple[str, tuple[str, ...], tuple[str, ...]]) -> None:
+    assert want in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
+def test_what_is_refused_is_part_of_the_refusal(kb: KnowledgeBase) -> None:
+    types = [e[0] for e in _events(kb, "Vietnam demanded the release of the crew. Beijing rejected the demand.")]
+    assert types == ["REQUEST", "REJECT"]
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("Zambia's government withdrew a contested bill on Thursday.", "CONCEDE"),
+        ("Eritrea pledged to withdraw from two villages in Ethiopia.", "RETREAT"),
+        ("Quito agreed to lift the 30% levy on Colombian goods.", "CONCEDE"),
+        ("Colombia halted electricity exports to Ecuador.", "SANCTION"),
+        ("Britain summoned Zambia's high commissioner.", "ACCUSE"),
+    ],
+)
+def test_types_from_the_object(kb: KnowledgeBase, body: str, kind: str) -> None:
+    assert kind in [e[0] for e in _events(kb, body)]
