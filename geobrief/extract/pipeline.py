@@ -119,9 +119,9 @@ class _Coreference:
             before = sorted((m for m in out if m.end <= start), key=lambda m: m.start)
             state = next((m for m in reversed(before) if self._is_state(m)), self.state)
             if kind == "pair":  # "both sides", "the two countries": the last two states named before
-                for ref in list(self.states.values())[-2:] if len(self.states) >= 2 else []:
-                    out.append(Mention(actor=ref.actor, entity=ref.entity, start=start, end=end,
-                                       text=text[start - offset : end - offset], how="coref", role=ref.role))  # fmt: skip
+                for two in list(self.states.values())[-2:] if len(self.states) >= 2 else []:
+                    out.append(Mention(actor=two.actor, entity=two.entity, start=start, end=end,
+                                       text=text[start - offset : end - offset], how="coref", role=two.role))  # fmt: skip
                 continue
             # subjects are preferred referents: the first leader named in this sentence, else in the last
             leader = next((m for m in before if m.how == "leader"), None)
@@ -143,7 +143,7 @@ class _Coreference:
                 if body is None and index - self.body_sentence <= BODY_REACH:
                     body = self.body
                 state, kind = body, "state"
-            ref = state if kind == "state" else leader
+            ref: Mention | None = state if kind == "state" else leader
             if ref is None:
                 continue
             out.append(
