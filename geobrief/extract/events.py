@@ -244,13 +244,67 @@ _OWN_CLAIM = re.compile(
     r"\b(?:said|says|claimed|claims|insisted|announced|reported|alleged)\s+to\s+(?:have\s+(?:\w+ly\s+)?)?$", re.I
 )
 _BETWEEN = re.compile(r"\s+between\s+(?:the\s+)?", re.I)
-_LIGHT_VERB = re.compile(
-    r"\b(?:launched|launches|launch|carried out|carries out|carry out|conducted|conducts|conduct|staged|stages|"
-    r"began|begun|begin|mounted|mounts|imposed|imposes|impose|issued|issues|made|makes|held|holds|hold|"
-    r"expressed|expresses|voiced|voices|stepped up|continued|continues|resumed|resumes|announced|announces|"
-    r"ordered|orders|took|takes|take|unleashed|escalated|intensified)\s+(?:\w+\s+){0,4}$",
-    re.I,
+_LIGHT_VERBS = frozenset(
+    [
+        "launched",
+        "launches",
+        "launch",
+        "carried",
+        "carries",
+        "carry",
+        "conducted",
+        "conducts",
+        "conduct",
+        "staged",
+        "stages",
+        "began",
+        "begun",
+        "begin",
+        "mounted",
+        "mounts",
+        "imposed",
+        "imposes",
+        "impose",
+        "issued",
+        "issues",
+        "made",
+        "makes",
+        "held",
+        "holds",
+        "hold",
+        "expressed",
+        "expresses",
+        "voiced",
+        "voices",
+        "stepped",
+        "continued",
+        "continues",
+        "resumed",
+        "resumes",
+        "announced",
+        "announces",
+        "ordered",
+        "orders",
+        "took",
+        "takes",
+        "take",
+        "unleashed",
+        "escalated",
+        "intensified",
+    ]
 )
+
+
+def _light_verb(tokens: list[Token], i: int, floor: int) -> int | None:
+    """The start of a light verb a few words before token ``i`` ("launched a series of strikes"), if any."""
+    for k in range(i - 1, max(-1, i - 7), -1):
+        tok = tokens[k]
+        if tok.start < floor or not tok.text[:1].isalnum():
+            return None
+        if tok.low in _LIGHT_VERBS:
+            return tok.start
+    return None
+
 
 _AGREEMENTS = frozenset(
     ["agreement", "deal", "initiative", "treaty", "pact", "accord", "organization", "organisation", "alliance", "talks"]
@@ -390,10 +444,10 @@ def find_events(
                     actors_m = pair[:2]
                 elif pair and etype in ("RETREAT", "ASSAULT"):
                     actors_m = pair[:1]  # "the truce between Sudan's warring factions": within one state
-            light = None if actors_m else _LIGHT_VERB.search(text, max(c0, t0 - 60), t0)
+            light = None if actors_m else _light_verb(tokens, i, base + c0)
             if light is not None:  # "X launched a series of strikes on Y": the subject of the light verb
-                speakers = _speakers(text, base, mentions, light.start())
-                actors_m = _group_before([m for m in mentions if m not in speakers], text, base, light.start(), c0)
+                speakers = _speakers(text, base, mentions, light - base)
+                actors_m = _group_before([m for m in mentions if m not in speakers], text, base, light - base, c0)
             later = [m for m in mentions if t1 <= m.start - base <= min(c1, t1 + 60)]
             recips_m = [
                 m for m in later if _NOMINAL_OBJECT.search(text[max(t1, m.start - base - 12) : m.start - base])

@@ -67,6 +67,7 @@ _TITLES = frozenset(
         "commander", "secretary",
     ]
 )  # fmt: skip
+_WORD = re.compile(r"[\w-]+")
 BODY_REACH = 3  # sentences after a named organisation in which "the bloc" or "the group" still refers to it
 
 
@@ -96,6 +97,7 @@ class _Coreference:
         self.state: Mention | None = None
         self.leader: Mention | None = None
         self.leader_sentence = -99
+        self.pending: tuple[int, list[Mention], str, int] | None = None
         self.state_sentence = -99
         self.short: dict[str, Mention] = {}
         self.body: Mention | None = None
@@ -125,6 +127,17 @@ class _Coreference:
                 continue
             # subjects are preferred referents: the first leader named in this sentence, else in the last
             leader = next((m for m in before if m.how == "leader"), None)
+            if (
+                leader is None
+                and kind == "leader"
+                and self.pending is not None
+                and self.pending[0] > self.leader_sentence
+            ):
+                at, ms, txt, off = self.pending
+                self.pending = None
+                titled = next((m for m in ms if self._titled(m, txt, off)), None)
+                if titled is not None:
+                    self.leader, self.leader_sentence = titled, at
             if leader is None and index - self.leader_sentence <= LEADER_REACH:
                 leader = self.leader
             if kind == "it":  # only a state or organisation named in this or the previous sentence
@@ -162,9 +175,9 @@ class _Coreference:
             self.leader, self.leader_sentence = first_leader, index
             self._remember_short_names(first_leader)
         else:
-            titled = next((m for m in found if self._titled(m, tokens)), None)
-            if titled is not None:
-                self.leader, self.leader_sentence = titled, index
+            # an official named with a title ("X, UN assistant secretary-general"), looked for only when a
+            # later "he" or "she" needs a referent
+            self.pending = (index, found, text, offset) if found else self.pending
         for m in sorted(out, key=lambda m: m.start):
             if self._is_state(m):
                 self.state, self.state_sentence = m, index
@@ -207,14 +220,13 @@ class _Coreference:
         return out
 
     @staticmethod
-    def _titled(m: Mention, tokens: list[Token]) -> bool:
+    def _titled(m: Mention, text: str, offset: int) -> bool:
         """A mention standing for a person: a title within three words after it, or just before it."""
-        k = next((n for n, t in enumerate(tokens) if t.start >= m.end), len(tokens))
-        after = [t.low for t in tokens[k : k + 3]]
-        b = next((n for n in range(len(tokens) - 1, -1, -1) if tokens[n].end <= m.start), -1)
-        before = [t.low for t in tokens[max(0, b - 2) : b + 1]]
-        return any(w in _TITLES for w in after) or (bool(before) and before[-1] in ("of", "the")
-                                                     and any(w in _TITLES for w in before))  # fmt: skip
+        after = _WORD.findall(text, m.end - offset, m.end - offset + 60)[:3]
+        if any(w.lower() in _TITLES for w in after):
+            return True
+        before = _WORD.findall(text, max(0, m.start - offset - 40), m.start - offset)[-3:]
+        return bool(before) and before[-1].lower() in ("of", "the") and any(w.lower() in _TITLES for w in before)
 
     def _is_body(self, m: Mention) -> bool:
         actor = self.kb.actors.get(m.entity)

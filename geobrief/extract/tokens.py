@@ -59,6 +59,17 @@ class _Word:
     exact: bool
 
 
+# the phrases that can start at a word: one-word phrases (payload, specificity); longer phrases indexed by their
+# plain second word (the words after it, payload, specificity); the other longer phrases (their words after the
+# first, payload, specificity)
+_Cands = tuple[
+    list[tuple[T, int]],
+    dict[str, list[tuple[tuple["_Word", ...], T, int]]],
+    list[tuple[tuple["_Word", ...], T, int]],
+]
+_NONE: _Cands = ([], {}, [])  # type: ignore[type-arg]
+
+
 class PhraseMatcher(Generic[T]):
     """Leftmost-longest, non-overlapping matches of many phrases over tokens."""
 
@@ -67,7 +78,7 @@ class PhraseMatcher(Generic[T]):
         self._exact: dict[str, list[tuple[tuple[_Word, ...], T]]] = {}
         # wildcard heads, bucketed by their first _BUCKET characters
         self._prefix: dict[str, list[tuple[_Word, tuple[_Word, ...], T]]] = {}
-        self._cache: dict[str, list[tuple[tuple[_Word, ...], T, int]]] = {}
+        self._cache: dict[str, _Cands[T]] = {}
         for phrase, payload in phrases:
             words = [self._word(w) for w in phrase.split()]
             if not words:
@@ -105,8 +116,8 @@ class PhraseMatcher(Generic[T]):
         form = tok[3] if word.exact else tok[4]  # norm or low
         return form.startswith(word.key) if word.prefix else form == word.key
 
-    def _candidates(self, tok: Token) -> list[tuple[tuple[_Word, ...], T, int]]:
-        """Phrases that can start at ``tok``, with how specific their first word is (cached per form)."""
+    def _candidates(self, tok: Token) -> _Cands[T]:
+        """Phrases that can start at ``tok`` (cached per form)."""
         found = self._cache.get(tok.norm)
         if found is None:
             if len(self._cache) > _CACHE_SIZE:
@@ -114,10 +125,12 @@ class PhraseMatcher(Generic[T]):
             found = self._cache[tok.norm] = self._lookup(tok.low, tok.norm)
         return found
 
-    def _lookup(self, low: str, norm: str) -> list[tuple[tuple[_Word, ...], T, int]]:
-        out = [(rest, payload, 1000) for rest, payload in self._exact.get(low, ())]
+    def _lookup(self, low: str, norm: str) -> _Cands[T]:
+        """The phrases whose first word fits a form, with how specific that word is, split into one-word
+        phrases, phrases indexed by their (plain) second word, and the rest."""
+        heads = [(rest, payload, 1000) for rest, payload in self._exact.get(low, ())]
         if norm != low:
-            out += [(rest, payload, 1000) for rest, payload in self._exact.get(norm, ())]
+            heads += [(rest, payload, 1000) for rest, payload in self._exact.get(norm, ())]
         prefix = self._prefix
         if prefix:
             for form in (low, norm) if norm != low else (low,):
@@ -126,8 +139,20 @@ class PhraseMatcher(Generic[T]):
                     if bucket:
                         for head, rest, payload in bucket:
                             if (norm if head.exact else low).startswith(head.key):
-                                out.append((rest, payload, len(head.key)))
-        return out
+                                heads.append((rest, payload, len(head.key)))
+        if not heads:
+            return _NONE
+        single: list[tuple[T, int]] = []
+        by_next: dict[str, list[tuple[tuple[_Word, ...], T, int]]] = {}
+        other: list[tuple[tuple[_Word, ...], T, int]] = []
+        for rest, payload, spec in heads:
+            if not rest:
+                single.append((payload, spec))
+            elif not rest[0].prefix and not rest[0].exact:
+                by_next.setdefault(rest[0].key, []).append((rest[1:], payload, spec))
+            else:
+                other.append((rest, payload, spec))
+        return (single, by_next, other)
 
     def find(self, tokens: list[Token]) -> list[tuple[int, int, T]]:
         """(first token index, end token index, payload) of each match, left to right."""
@@ -146,25 +171,31 @@ class PhraseMatcher(Generic[T]):
             cands = cache.get(tokens[i][3])  # the token's normalised form
             if cands is None:
                 cands = candidates(tokens[i])
-            if not cands:
+            if cands is _NONE:
                 continue
-            best: tuple[int, int, T] | None = None
-            for rest, payload, spec in cands:
-                j = i + 1
-                for w in rest:  # _fits, inlined
-                    if j >= n:
-                        break
-                    form = tokens[j][3] if w.exact else tokens[j][4]
-                    if not (form.startswith(w.key) if w.prefix else form == w.key):
-                        break
-                    j += 1
-                else:  # longest match wins; among equals, the most specific first word
-                    if best is None or (j, spec) > (best[0], best[1]):
-                        best = (j, spec, payload)
-            if best is None:
+            single, by_next, other = cands
+            best_j, best_spec, best = i, -1, None
+            for payload, spec in single:
+                if (i + 1, spec) > (best_j, best_spec):
+                    best_j, best_spec, best = i + 1, spec, payload
+            nxt = by_next.get(tokens[i + 1][4]) if by_next and i + 1 < n else None
+            for first, group in ((i + 2, nxt), (i + 1, other)):
+                for rest, payload, spec in group or ():
+                    j = first
+                    for w in rest:  # _fits, inlined
+                        if j >= n:
+                            break
+                        form = tokens[j][3] if w.exact else tokens[j][4]
+                        if not (form.startswith(w.key) if w.prefix else form == w.key):
+                            break
+                        j += 1
+                    else:  # longest match wins; among equals, the most specific first word
+                        if (j, spec) > (best_j, best_spec):
+                            best_j, best_spec, best = j, spec, payload
+            if best_spec < 0:
                 continue
-            out.append((i, best[0], best[2]))
-            end = best[0]
+            out.append((i, best_j, best))  # type: ignore[arg-type]
+            end = best_j
         return out
 
     def find_all(self, tokens: list[Token]) -> list[tuple[int, int, T, int]]:
@@ -176,9 +207,29 @@ class PhraseMatcher(Generic[T]):
             cands = cache.get(tokens[i][3])
             if cands is None:
                 cands = candidates(tokens[i])
-            for rest, payload, spec in cands:
+            if cands is _NONE:
+                continue
+            single, by_next, other = cands
+            for payload, spec in single:
+                out.append((i, i + 1, payload, spec))
+            if i + 1 >= n:
+                continue
+            nxt = by_next.get(tokens[i + 1][4]) if by_next else None
+            if nxt:
+                for rest, payload, spec in nxt:
+                    j = i + 2
+                    for w in rest:  # _fits, inlined: this loop is the hot path of extraction
+                        if j >= n:
+                            break
+                        form = tokens[j][3] if w.exact else tokens[j][4]
+                        if not (form.startswith(w.key) if w.prefix else form == w.key):
+                            break
+                        j += 1
+                    else:
+                        out.append((i, j, payload, spec))
+            for rest, payload, spec in other:
                 j = i + 1
-                for w in rest:  # _fits, inlined: this loop is the hot path of extraction
+                for w in rest:
                     if j >= n:
                         break
                     form = tokens[j][3] if w.exact else tokens[j][4]
