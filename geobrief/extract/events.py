@@ -78,7 +78,7 @@ def lexicon(path: Path | None = None) -> Lexicon:
     return Lexicon(tuple(entries), order)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Cues:
     """What the lexicon found in one sentence."""
 

@@ -100,9 +100,19 @@ class Gazetteer:
                 for form in [leader.name, *leader.aliases]:
                     add(form, _Entry(code, actor.id, "leader", "GOV", leader.start, leader.end))
         self._table = table
+        self._chosen: dict[tuple[str, str | None], _Entry] = {}  # the entry a form stands for on a date
         self._matcher: PhraseMatcher[str] = PhraseMatcher(((f, f) for f in table), case_sensitive=True)
 
     def _choose(self, form: str, date: str | None) -> _Entry:
+        key = (form, date)
+        chosen = self._chosen.get(key)
+        if chosen is None:
+            if len(self._chosen) > 100_000:
+                self._chosen.clear()
+            chosen = self._chosen[key] = self._choose_uncached(form, date)
+        return chosen
+
+    def _choose_uncached(self, form: str, date: str | None) -> _Entry:
         entries = self._table[form]
         if len(entries) == 1:
             return entries[0]
@@ -121,10 +131,21 @@ class Gazetteer:
         """Mentions in ``text``; offsets are shifted by ``offset``."""
         return self.find_tokens(tokenize(text, offset), text=text, offset=offset, date=date)
 
+    @property
+    def forms(self) -> list[str]:
+        """Every surface form, for a matcher that looks for them along with other phrases."""
+        return list(self._table)
+
     def find_tokens(self, tokens: list[Token], *, text: str, offset: int, date: str | None = None) -> list[Mention]:
         """Mentions among ``tokens`` of ``text`` (which starts at body offset ``offset``)."""
+        return self.mentions(self._matcher.find(tokens), tokens, text=text, offset=offset, date=date)
+
+    def mentions(
+        self, matches: list[tuple[int, int, str]], tokens: list[Token], *, text: str, offset: int, date: str | None
+    ) -> list[Mention]:
+        """Mentions from leftmost-longest matches of ``forms`` over ``tokens``: (first token, end token, form)."""
         out: list[Mention] = []
-        for i, j, form in self._matcher.find(tokens):
+        for i, j, form in matches:
             if j < len(tokens) and tokens[j].text == "$" and tokens[j].start == tokens[j - 1].end:
                 continue  # "US$1.5 billion", "S$20 million": a currency, not a party
             entry = self._choose(form, date)

@@ -80,7 +80,8 @@ def words(kb: KnowledgeBase) -> PhraseMatcher[tuple[str, object]]:
     entries += [(form, ("P", p.id)) for p in kb.places.values() for form in [p.name, *p.aliases]]
     entries += [(phrase, ("C", kind)) for phrase, kind in _COREF_PHRASES]
     entries += list(gpr_rules().entries)
-    return PhraseMatcher(entries)
+    entries += [(form, ("A", form)) for form in gazetteer(kb).forms]
+    return PhraseMatcher(entries, case_sensitive_if=lambda p: p[0] == "A")
 
 
 LEADER_REACH = 1  # sentences after a named leader in which "he" or "the president" still refers to them
@@ -237,7 +238,7 @@ class _Coreference:
         return actor is not None and actor.kind == "state"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _SentenceCues:
     lexical: Cues
     coref: list[tuple[int, int, str]]
@@ -245,32 +246,42 @@ class _SentenceCues:
     places: list[str]
     gpr: list[tuple[int, str]]
     place_spans: list[tuple[int, int]]  # token spans of the places
+    actors: list[tuple[int, int, str]]  # gazetteer forms, leftmost-longest
 
 
 def _split_cues(matches: list[tuple[int, int, tuple[str, object], int]]) -> _SentenceCues:
     """Sort one pass of the combined matcher into its kinds."""
     if not matches:
         return _NO_CUES
-    by_kind: dict[str, list[tuple[int, int, object, int]]] = {k: [] for k in "TSMXPCG"}
+    by_kind: dict[str, list[tuple[int, int, object, int]]] = {}
     for i, j, (kind, value), spec in matches:
-        by_kind[kind].append((i, j, value, spec))
-    triggers = [(i, j, str(v)) for i, j, v in longest(by_kind["T"])]
-    status = [(i, j, str(v)) for i, j, v, _ in by_kind["S"]]
-    modes = {v for _i, _j, v, _ in by_kind["M"]}
-    place_matches = longest(by_kind["P"])
+        found = by_kind.get(kind)
+        if found is None:
+            by_kind[kind] = [(i, j, value, spec)]
+        else:
+            found.append((i, j, value, spec))
+    get = by_kind.get
+    triggers = longest(get("T", []))
+    place_matches = longest(get("P", []))
     return _SentenceCues(
-        lexical=Cues(triggers=triggers, status=status, modes=modes),  # type: ignore[arg-type]
-        coref=[(i, j, str(v)) for i, j, v in longest(by_kind["C"])],
-        contexts=[str(v) for _i, _j, v, _ in by_kind["X"]],
-        places=[str(v) for _i, _j, v in place_matches],
-        gpr=[(i, str(v)) for i, _j, v, _ in by_kind["G"]],
+        lexical=Cues(
+            triggers=triggers,  # type: ignore[arg-type]
+            status=[(i, j, v) for i, j, v, _ in get("S", [])],  # type: ignore[misc]
+            modes={v for _i, _j, v, _ in get("M", [])},  # type: ignore[misc]
+        ),
+        coref=longest(get("C", [])),  # type: ignore[arg-type]
+        contexts=[v for _i, _j, v, _ in get("X", [])],  # type: ignore[misc]
+        places=[v for _i, _j, v in place_matches],  # type: ignore[misc]
+        gpr=[(i, v) for i, _j, v, _ in get("G", [])],  # type: ignore[misc]
         place_spans=[(i, j) for i, j, _v in place_matches],
+        actors=longest(get("A", [])),  # type: ignore[arg-type]
     )
 
 
 _NO_CUES = _SentenceCues(
-    lexical=Cues(triggers=[], status=[], modes=set()), coref=[], contexts=[], places=[], gpr=[], place_spans=[]
-)
+    lexical=Cues(triggers=[], status=[], modes=set()), coref=[], contexts=[], places=[], gpr=[], place_spans=[],
+    actors=[],
+)  # fmt: skip
 
 
 def _dateline_state(body: str, kb: KnowledgeBase) -> Mention | None:
@@ -302,7 +313,7 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
     for sent in sentences:
         tokens = tokenize(sent.text, sent.start)
         cues = _split_cues(matcher.find_all(tokens))
-        found = gaz.find_tokens(tokens, text=sent.text, offset=sent.start, date=article.published)
+        found = gaz.mentions(cues.actors, tokens, text=sent.text, offset=sent.start, date=article.published)
         if cues.place_spans:  # "Singapore" in "the Singapore Strait" names a place, not a party
             inside = [(tokens[i].start, tokens[j - 1].end) for i, j in cues.place_spans]
             found = [m for m in found if not any(a <= m.start and m.end <= b and b - a > m.end - m.start

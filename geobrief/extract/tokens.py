@@ -15,7 +15,7 @@ case-insensitive unless the matcher is built case-sensitive.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Generic, NamedTuple, TypeVar
 
@@ -73,14 +73,22 @@ _NONE: _Cands = ([], {}, [])  # type: ignore[type-arg]
 class PhraseMatcher(Generic[T]):
     """Leftmost-longest, non-overlapping matches of many phrases over tokens."""
 
-    def __init__(self, phrases: Iterable[tuple[str, T]], *, case_sensitive: bool = False) -> None:
+    def __init__(
+        self,
+        phrases: Iterable[tuple[str, T]],
+        *,
+        case_sensitive: bool = False,
+        case_sensitive_if: Callable[[T], bool] | None = None,
+    ) -> None:
+        """``case_sensitive_if`` makes the phrases whose payload it accepts match case-sensitively."""
         self.case_sensitive = case_sensitive
         self._exact: dict[str, list[tuple[tuple[_Word, ...], T]]] = {}
         # wildcard heads, bucketed by their first _BUCKET characters
         self._prefix: dict[str, list[tuple[_Word, tuple[_Word, ...], T]]] = {}
         self._cache: dict[str, _Cands[T]] = {}
         for phrase, payload in phrases:
-            words = [self._word(w) for w in phrase.split()]
+            exact = case_sensitive or (case_sensitive_if is not None and case_sensitive_if(payload))
+            words = [self._word(w, exact) for w in phrase.split()]
             if not words:
                 continue
             parts: list[_Word] = []
@@ -94,11 +102,12 @@ class PhraseMatcher(Generic[T]):
             else:
                 self._exact.setdefault(head.key, []).append((rest, payload))
 
-    def _word(self, raw: str) -> _Word:
+    @staticmethod
+    def _word(raw: str, case_sensitive: bool) -> _Word:
         prefix = raw.endswith("*")
         word = raw.rstrip("*")
         letters = [c for c in word if c.isalpha()]
-        exact = self.case_sensitive or (len(letters) > 1 and all(c.isupper() for c in letters))
+        exact = case_sensitive or (len(letters) > 1 and all(c.isupper() for c in letters))
         key = word.translate(_APOSTROPHE) if exact else word.translate(_APOSTROPHE).lower()
         return _Word(key, prefix, exact)
 
@@ -244,6 +253,8 @@ class PhraseMatcher(Generic[T]):
 def longest(matches: list[tuple[int, int, T, int]]) -> list[tuple[int, int, T]]:
     """Leftmost-longest, non-overlapping matches (most specific first word among equals)."""
     out: list[tuple[int, int, T]] = []
+    if len(matches) < 2:
+        return [(i, j, payload) for i, j, payload, _spec in matches]
     end = -1
     for i, j, payload, _spec in sorted(matches, key=lambda m: (m[0], -m[1], -m[3])):
         if i >= end:
