@@ -128,6 +128,8 @@ class _Coreference:
                 continue
             # subjects are preferred referents: the first leader named in this sentence, else in the last
             leader = next((m for m in before if m.how == "leader"), None)
+            if leader is None and kind == "leader":  # an official named with a title earlier in this sentence
+                leader = next((m for m in reversed(before) if self._titled(m, text, offset)), None)
             if (
                 leader is None
                 and kind == "leader"
