@@ -164,6 +164,10 @@ _SENDING = ("send", "sent", "dispatch", "deploy")
 _HELPING = re.compile(
     r"\b(?:to (?:support|help|fight|assist|defend|reinforce)|fight(?:ing)? (?:for|alongside)|alongside)\b", re.I
 )
+_RELIEF = frozenset(
+    ["relief", "rescue", "humanitarian", "medical", "tents", "food", "aid", "disaster", "cyclone", "earthquake",
+     "flood", "floods", "evacuation", "evacuate", "shelter", "supplies", "hospital"]
+)  # fmt: skip
 _SUBORDINATORS = frozenset(
     ["after", "before", "as", "while", "when", "because", "since", "although", "though", "and", "but"]
 )
@@ -317,6 +321,9 @@ _MEASURES = frozenset(
     ["bill", "law", "draft", "proposal", "objection", "objections", "condition", "conditions", "demand", "demands",
      "complaint", "charges", "nomination", "decree", "amendment", "reform"]
 )  # fmt: skip
+_FUNDS = frozenset(
+    ["loan", "loans", "grant", "grants", "aid", "funding", "assistance", "package", "million", "billion"]
+)
 _TRADE = frozenset(["exports", "imports", "trade", "shipments", "flights", "supplies", "deliveries", "sales"])
 _STRIKE_WORDS = frozenset(
     ["strike", "strikes", "attack", "attacks", "airstrikes", "raids", "assault", "assaults", "offensive"]
@@ -348,6 +355,10 @@ def _retype(etype: str, tokens: list[Token], i: int, j: int, modes: set[tuple[st
         and not (after & _RESTRICTIONS)
     ):
         return None
+    if etype == "AGREE" and word.startswith("approv") and after & _FUNDS:
+        return "AID"  # "approved a $40 million emergency loan"
+    if etype == "SUPPORT" and word.startswith("pledge") and (after & _FUNDS or "$" in after):
+        return "AID"  # "pledged $3 billion towards reconstruction"
     if etype == "AGREE" and after & {"sanctions", "sanction", "restrictions", "embargo"}:
         return "SANCTION"  # "approved new sanctions", "extended its sanctions"
     if etype == "MOBILIZE" and word.startswith(("launch", "fired", "fire")):
@@ -382,9 +393,15 @@ def _speakers(text: str, base: int, mentions: list[Mention], t0: int) -> list[Me
 
 
 def find_events(
-    sentence: Sentence, tokens: list[Token], mentions: list[Mention], lex: Lexicon, found_cues: Cues
+    sentence: Sentence,
+    tokens: list[Token],
+    mentions: list[Mention],
+    lex: Lexicon,
+    found_cues: Cues,
+    focal: Mention | None = None,
 ) -> list[RawEvent]:
-    """Events in one sentence, given its tokens, the actor mentions and the lexicon cues inside it."""
+    """Events in one sentence, given its tokens, the actor mentions and the lexicon cues inside it; ``focal`` is
+    the state the story is about, which receives aid and support that name no recipient."""
     text, base = sentence.text, sentence.start
     spans = [(m.start - base, m.end - base) for m in mentions if m.how != "coref"]
     out: list[RawEvent] = []
@@ -395,6 +412,7 @@ def find_events(
     if not found:
         return out
     cues = found_cues.status
+    relief = any(t.low in _RELIEF for t in tokens)
     modes_here = found_cues.modes
     asked = False  # a request or refusal earlier in the sentence: what follows "to" is its content
     sent = False  # forces or supplies sent earlier in the sentence
@@ -510,6 +528,11 @@ def find_events(
             helping = _HELPING.search(text)
             if re.search(r"\b(?:to|for)\s+(?:the\s+)?$", cue) and helping:
                 etype = "AID"  # forces sent to fight for another state: military help to it
+        if etype == "MOBILIZE" and trigger.lower().startswith(_SENDING + ("flew", "airlift")) and relief:
+            etype = "AID"  # ships and teams sent to help with a disaster or a crisis: aid
+        if etype in ("AID", "SUPPORT") and not recipients and focal is not None and focal.actor not in actors:
+            # "Japan said it would provide $5 million": aid in a story filed from a place goes to that place
+            recips_m, recipients = [focal], (focal.actor,)
         if etype == "SUPPORT" and not recipients:
             continue  # support is for someone
         if etype == "AID" and not recipients:

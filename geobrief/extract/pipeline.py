@@ -322,7 +322,7 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
                                                  for a, b in inside)]  # fmt: skip
         found = coref.resolve(sent.index, tokens, found, sent.text, sent.start, cues.coref)
         mentions.extend(found)
-        raw = find_events(sent, tokens, found, lex, cues.lexical)
+        raw = find_events(sent, tokens, found, lex, cues.lexical, coref.focal)
         ctx = tuple(dict.fromkeys(cues.contexts))
         plc = tuple(dict.fromkeys(cues.places))
         for pid in plc:

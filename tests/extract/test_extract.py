@@ -270,3 +270,18 @@ def test_what_is_refused_is_part_of_the_refusal(kb: KnowledgeBase) -> None:
 )
 def test_types_from_the_object(kb: KnowledgeBase, body: str, kind: str) -> None:
     assert kind in [e[0] for e in _events(kb, body)]
+
+
+@pytest.mark.parametrize(
+    ("body", "want"),
+    [
+        # aid that names no recipient goes to the place the story is filed from
+        ("PORT VILA — Japan said it would provide $5 million in grant aid.", ("AID", ("JPN",), ("VUT",))),
+        # ships sent to help after a disaster are aid, not a show of force
+        ("PORT VILA — France deployed a patrol vessel to help with cyclone relief.", ("AID", ("FRA",), ("VUT",))),
+        ("PORT VILA — The World Bank approved a $40 million emergency loan.", ("AID", ("WORLD_BANK",), ("VUT",))),
+        ("Saudi Arabia pledged $3 billion towards Syria's reconstruction.", ("AID", ("SAU",), ("SYR",))),
+    ],
+)
+def test_aid_and_its_recipient(kb: KnowledgeBase, body: str, want: tuple[str, tuple[str, ...], tuple[str, ...]]) -> None:
+    assert want in [(t, a, r) for t, a, r, _s in _events(kb, body)]
