@@ -528,7 +528,7 @@ def find_events(
             helping = _HELPING.search(text)
             if re.search(r"\b(?:to|for)\s+(?:the\s+)?$", cue) and helping:
                 etype = "AID"  # forces sent to fight for another state: military help to it
-        if etype == "MOBILIZE" and trigger.lower().startswith(_SENDING + ("flew", "airlift")) and relief:
+        if etype == "MOBILIZE" and trigger.lower().startswith((*_SENDING, "flew", "airlift")) and relief:
             etype = "AID"  # ships and teams sent to help with a disaster or a crisis: aid
         if etype in ("AID", "SUPPORT") and not recipients and focal is not None and focal.actor not in actors:
             # "Japan said it would provide $5 million": aid in a story filed from a place goes to that place

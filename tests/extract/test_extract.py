@@ -283,5 +283,7 @@ def test_types_from_the_object(kb: KnowledgeBase, body: str, kind: str) -> None:
         ("Saudi Arabia pledged $3 billion towards Syria's reconstruction.", ("AID", ("SAU",), ("SYR",))),
     ],
 )
-def test_aid_and_its_recipient(kb: KnowledgeBase, body: str, want: tuple[str, tuple[str, ...], tuple[str, ...]]) -> None:
+def test_aid_and_its_recipient(
+    kb: KnowledgeBase, body: str, want: tuple[str, tuple[str, ...], tuple[str, ...]]
+) -> None:
     assert want in [(t, a, r) for t, a, r, _s in _events(kb, body)]
