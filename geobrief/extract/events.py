@@ -164,6 +164,7 @@ _SENDING = ("send", "sent", "dispatch", "deploy")
 _HELPING = re.compile(
     r"\b(?:to (?:support|help|fight|assist|defend|reinforce)|fight(?:ing)? (?:for|alongside)|alongside)\b", re.I
 )
+_CONSEQUENCES = frozenset(["killing", "injuring", "wounding", "leaving"])
 _RELIEF = frozenset(
     ["relief", "rescue", "humanitarian", "medical", "tents", "food", "aid", "disaster", "cyclone", "earthquake",
      "flood", "floods", "evacuation", "evacuate", "shelter", "supplies", "hospital"]
@@ -436,6 +437,8 @@ def find_events(
             and tokens[j].text.islower()
         ):
             continue  # "the detained leaders", "the seized tanker": a participle describing a noun
+        if out and i > 0 and tokens[i - 1].low == "," and tokens[i].low in _CONSEQUENCES:
+            continue  # "fired water cannon at the boat, injuring three": a toll of the event before, not another
         if out and i > 0 and tokens[i - 1].low == "for":
             continue  # "visited Pyongyang for talks": the purpose of the event before, not another
         retyped = _retype(found_type, tokens, i, j, modes_here)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from geobrief.extract.dates import find_dates
-from geobrief.extract.events import Cues, find_events, lexicon
+from geobrief.extract.events import Cues, RawEvent, find_events, lexicon
 from geobrief.extract.gazetteer import gazetteer
 from geobrief.extract.gpr import gpr_rules
 from geobrief.extract.gpr import tag as gpr_tag
@@ -286,6 +286,17 @@ _NO_CUES = _SentenceCues(
 )  # fmt: skip
 
 
+QUANTITY_REACH = 60  # characters after a trigger within which a number is its object ("fired 3 missiles")
+
+
+def _owner(raw: list[RawEvent], at: int) -> RawEvent:
+    """The event a number at ``at`` describes: the nearest trigger before it, if close, else the nearest."""
+    before = [r for r in raw if 0 < at - r.trigger_start <= QUANTITY_REACH]
+    if before:
+        return max(before, key=lambda r: r.trigger_start)
+    return min(raw, key=lambda r: abs(r.trigger_start - at))
+
+
 def _dateline_state(body: str, kb: KnowledgeBase) -> Mention | None:
     """The state whose capital or name a story's dateline gives, if any."""
     m = _DATELINE.search(body[:400])
@@ -337,7 +348,7 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
         ahead = None
         for n, ev in enumerate(raw):
             # a quantity belongs to the nearest event trigger in the sentence, and so does a date
-            mine = tuple(q for q in quantities if min(raw, key=lambda r: abs(r.trigger_start - q.start)) is ev)
+            mine = tuple(q for q in quantities if _owner(raw, q.start) is ev)
             options = dates
             if ev.status == "planned":
                 ahead = ahead if ahead is not None else find_dates(sent.text, article.published, future=True)

@@ -49,7 +49,17 @@ _WORDS = {
     "a hundred": 100,
     "a thousand": 1000,
 }
-_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "m": 1e6, "tn": 1e12, "k": 1e3}
+_SCALE = {
+    "hundred": 1e2,
+    "thousand": 1e3,
+    "million": 1e6,
+    "billion": 1e9,
+    "trillion": 1e12,
+    "bn": 1e9,
+    "m": 1e6,
+    "tn": 1e12,
+    "k": 1e3,
+}
 _QUALIFIERS = [
     ("at_least", r"at least|more than|over|upwards of|no fewer than|in excess of|exceeding|some"),
     ("at_most", r"at most|up to|fewer than|less than|under|no more than|as many as"),
@@ -58,7 +68,7 @@ _QUALIFIERS = [
 _QUAL_RE = re.compile(r"(" + "|".join(p for _, p in _QUALIFIERS) + r")\s+$", re.IGNORECASE)
 _NUMWORD = "|".join(sorted((re.escape(w) for w in _WORDS), key=len, reverse=True))
 _NUM_TAIL = (
-    r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|tn|m|k)\b)?"
+    r"(?:\s?(?P<scale>hundred|thousand|million|billion|trillion|bn|tn|m|k)\b)?"
     r"(?P<rest>[-\s]?(?:per\s?cent|percent|%)|-day|-month|-week|-year)?"
 )
 # digits and number words are two patterns: the words' alternation is slow, so it runs only when one occurs
@@ -73,7 +83,11 @@ _UNITS: list[tuple[str, re.Pattern[str]]] = [
     ("injured", re.compile(r"^\s*(?:[\w-]+\s){0,3}?(injured|wounded|injuries|casualties)\b", re.I)),
     (
         "troops",
-        re.compile(r"^\s*(?:[\w-]+\s){0,2}?(troops|soldiers|personnel|servicemen|service members|fighters)\b", re.I),
+        re.compile(
+            r"^\s*(?:[\w-]+\s){0,2}?(troops|soldiers|personnel|servicemen|service members|fighters|sailors|marines|"
+            r"peacekeepers|reservists|conscripts|paratroopers)\b",
+            re.I,
+        ),
     ),
     ("duration_days", re.compile(r"^\s*(days?|weeks?|months?|years?)\b", re.I)),
 ]
@@ -81,8 +95,11 @@ _KILLED_BEFORE = re.compile(
     r"\b(?:killed|killing|kills)\s+(?:(?:at least|more than|about|some|nearly|over|up to)\s+)?$", re.I
 )
 _INJURED_BEFORE = re.compile(
-    r"\b(?:injured|injuring|wounded|wounding)\s+(?:(?:at least|more than|about|some|nearly|over|up to)\s+)?$", re.I
+    r"\b(?:injured|injuring|wounded|wounding|injuries to|wounds to)\s+(?:(?:at least|more than|about|some|nearly|over|up to)\s+)?$",
+    re.I,
 )
+_RANGE_START = re.compile(r"\b(?:between|from)\s+$", re.I)
+_RANGE_JOIN = re.compile(r"^\s*(?:and|to|-|–)\s*$", re.I)
 _DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _NOT_QUANTITY_AFTER = re.compile(
     r"^\s*(?:a\.m\.|p\.m\.|am\b|pm\b|th\b|st\b|nd\b|rd\b|(?:January|February|March|April|May|June|July|August|September|October|November|December)\b)",
@@ -185,4 +202,29 @@ def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
                 end=offset + m.start() + len(m.group(0).rstrip()),
             )
         )
+    return _ranges(text, out, offset)
+
+
+def _ranges(text: str, found: list[Quantity], offset: int) -> list[Quantity]:
+    """ "between 5,000 and 6,000 sailors": the first number is a lower bound and the second an upper one, both
+    of the unit named after the second."""
+    out = list(found)
+    for k in range(len(out) - 1):
+        a, b = out[k], out[k + 1]
+        if a.qualifier != "exact" or b.qualifier != "exact":
+            continue
+        if not _RANGE_JOIN.match(text[a.end - offset : b.start - offset]):
+            continue
+        if not _RANGE_START.search(text[max(0, a.start - offset - 10) : a.start - offset]):
+            continue
+        kind = b.kind if a.kind == "count" else a.kind
+        value = a.value * _unit_value(b) if kind == "duration_days" and a.kind == "count" else a.value
+        out[k] = Quantity(kind=kind, value=value, qualifier="at_least", text=a.text, start=a.start, end=a.end)
+        out[k + 1] = Quantity(kind=kind, value=b.value, qualifier="at_most", text=b.text, start=b.start, end=b.end)
     return out
+
+
+def _unit_value(q: Quantity) -> float:
+    """Days per written unit of a duration ("three months" -> 30), to scale the other end of a range."""
+    raw = parse_number(q.text.split()[0].split("-")[0]) if q.text else None
+    return q.value / raw if raw else 1.0

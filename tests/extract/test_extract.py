@@ -109,6 +109,9 @@ def test_supply_chains_are_not_aid(kb: KnowledgeBase) -> None:
         ("about 3%", "percent", 3, "about"),
         ("15 per cent of global trade", "percent", 15, "exact"),
         ("for two months", "duration_days", 60, "exact"),
+        ("nearly four hundred individuals", "count", 400, "about"),
+        ("about 400 sailors", "troops", 400, "about"),
+        ("injuries to four service members", "injured", 4, "exact"),
     ],
 )
 def test_quantities(text: str, kind: str, value: float, qualifier: str) -> None:
@@ -287,3 +290,21 @@ def test_aid_and_its_recipient(
     kb: KnowledgeBase, body: str, want: tuple[str, tuple[str, ...], tuple[str, ...]]
 ) -> None:
     assert want in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
+def test_a_range_gives_two_bounds_of_one_unit() -> None:
+    got = [(q.kind, q.value, q.qualifier) for q in find_quantities("between 5,000 and 6,000 sailors")]
+    assert got == [("troops", 5000, "at_least"), ("troops", 6000, "at_most")]
+    got = [(q.kind, q.value, q.qualifier) for q in find_quantities("from two to three months")]
+    assert got == [("duration_days", 60, "at_least"), ("duration_days", 90, "at_most")]
+
+
+def test_a_number_belongs_to_the_event_it_follows_and_a_toll_to_the_act(kb: KnowledgeBase) -> None:
+    art = article_from_text(
+        "DATE: 2025-04-30\n\nChinese coast guard vessels fired water cannon at a Philippine boat, "
+        "injuring at least three crew members, and the Philippines deployed 40 sailors."
+    )
+    events = {e.type: e for e in extract(art, kb).events}
+    assert set(events) == {"COERCE", "MOBILIZE"}  # the injuring is the water cannon's toll, not an event
+    assert [(q.kind, q.value) for q in events["COERCE"].quantities] == [("injured", 3)]
+    assert [(q.kind, q.value) for q in events["MOBILIZE"].quantities] == [("troops", 40)]
