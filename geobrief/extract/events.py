@@ -164,6 +164,8 @@ _SENDING = ("send", "sent", "dispatch", "deploy")
 _HELPING = re.compile(
     r"\b(?:to (?:support|help|fight|assist|defend|reinforce)|fight(?:ing)? (?:for|alongside)|alongside)\b", re.I
 )
+_WHICH = re.compile(r",\s+(?:which|who)\s+(?:(?:had|has|have|also|later|then|had\s+been)\s+)*$", re.I)
+_RELATIVE = re.compile(r",\s+(?:which|who)\b[^,;]*,\s*(?:\w+\s+){0,2}$", re.I)
 _CONSEQUENCES = frozenset(["killing", "injuring", "wounding", "leaving"])
 _RELIEF = frozenset(
     ["relief", "rescue", "humanitarian", "medical", "tents", "food", "aid", "disaster", "cyclone", "earthquake",
@@ -461,7 +463,9 @@ def find_events(
             between = None if nominal else _BETWEEN.match(text, t1)
             if between is not None:  # "cooperation between Moscow and Pyongyang": both act together
                 pair = [m for m in mentions if t1 <= m.start - base <= between.end() + 40]
-                if len(pair) >= 2 and _COORD.match(text[pair[0].end - base : pair[1].start - base]):
+                if len(pair) >= 2 and (
+                    _COORD.match(text[pair[0].end - base : pair[1].start - base]) or pair[0].start == pair[1].start
+                ):
                     actors_m = pair[:2]
                 elif pair and etype in ("RETREAT", "ASSAULT"):
                     actors_m = pair[:1]  # "the truce between Sudan's warring factions": within one state
@@ -488,7 +492,21 @@ def find_events(
                 # "condemned the deployment and called on Pyongyang": coordinated verbs share the subject
                 subject = [m for m in candidates if m.end - base <= t0 and not _PREP_BEFORE.search(
                     text, max(0, m.start - base - 15), m.start - base)][:1]  # fmt: skip
+                for m in candidates:  # with those joined to it: "Ethiopia and Eritrea agreed ... and exchanged"
+                    if subject and m.start > subject[-1].start and m.end - base <= t0:
+                        gap = text[subject[-1].end - base : m.start - base]
+                        if not (_COORD.match(gap) or m.start == subject[-1].start):
+                            break
+                        subject.append(m)
                 actors_m = subject or actors_m
+            elif (which := _WHICH.search(text, max(0, t0 - 40), t0)) is not None:
+                # "Qatar and Turkey, which brokered a truce": the antecedent of "which" acts
+                actors_m = _group_before(candidates, text, base, which.start(), 0) or actors_m
+            elif _RELATIVE.search(text, max(0, t0 - 200), t0):
+                # "Qatar and Turkey, which brokered a truce last year, called on ...": the subject before "which"
+                rel = _RELATIVE.search(text, max(0, t0 - 200), t0)
+                assert rel is not None
+                actors_m = _group_before(candidates, text, base, rel.start(), 0) or actors_m
             if not actors_m:  # subject outside the clause: the sentence's first actor before the trigger
                 actors_m = _group_before(candidates, text, base, t0, 0)[:1]
             comma = text.find(",", t1)

@@ -308,3 +308,23 @@ def test_a_number_belongs_to_the_event_it_follows_and_a_toll_to_the_act(kb: Know
     assert set(events) == {"COERCE", "MOBILIZE"}  # the injuring is the water cannon's toll, not an event
     assert [(q.kind, q.value) for q in events["COERCE"].quantities] == [("injured", 3)]
     assert [(q.kind, q.value) for q in events["MOBILIZE"].quantities] == [("troops", 40)]
+
+
+@pytest.mark.parametrize(
+    ("body", "want"),
+    [
+        # coordinated subjects act in every coordinated verb
+        ("Ethiopia and Eritrea agreed to a ceasefire and exchanged 214 prisoners of war.",
+         ("RETREAT", ("ETH", "ERI"), ())),
+        ("Pakistani and Afghan forces exchanged artillery and mortar fire.", ("ASSAULT", ("PAK", "AFG"), ())),
+        # the antecedent of "which" acts in the relative clause, and in the main clause after it
+        ("Qatar and Turkey, which brokered talks with Iran last year, called on Israel to show restraint.",
+         ("REQUEST", ("QAT", "TUR"), ("ISR",))),
+        ("Qatar and Turkey, which brokered talks with Iran last year, called on Israel to show restraint.",
+         ("CONSULT", ("QAT", "TUR"), ("IRN",))),
+    ],
+)  # fmt: skip
+def test_subjects_across_clauses(
+    kb: KnowledgeBase, body: str, want: tuple[str, tuple[str, ...], tuple[str, ...]]
+) -> None:
+    assert want in [(t, a, r) for t, a, r, _s in _events(kb, body)]
