@@ -28,7 +28,10 @@ from geobrief.model import Mention, Sentence, Status
 __all__ = ["Cues", "Lexicon", "RawEvent", "find_events", "keyword_regex", "lexicon"]
 
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|be|get|got)\s+(?:\w+ly\s+)?$", re.I)
-_BY_AFTER = re.compile(r"\s+by\s+(?:the\s+)?", re.I)
+_BY_AFTER = re.compile(
+    r"\s+(?:(?:cast|imposed|launched|carried out|conducted|made|issued|taken|announced|fired|ordered)\s+)?by\s+(?:the\s+)?",
+    re.I,
+)
 _RECIPIENT_CUE = re.compile(
     r"\b(?:to support|in support of|for|against|on behalf of|with|to|on|at|toward|towards|into)\s+(?:the\s+)?$", re.I
 )
@@ -123,7 +126,7 @@ def _group_before(mentions: list[Mention], text: str, base: int, limit: int, flo
     group = [before[-1]]
     for m in reversed(before[:-1]):
         gap = text[m.end - base : group[-1].start - base]
-        if _COORD.match(gap) or gap.strip() in ("", ",", "’s", "'s"):
+        if _COORD.match(gap) or gap.strip() in ("", ",", "’s", "'s", "-", "–"):
             group.append(m)
         else:
             break
@@ -479,9 +482,14 @@ def find_events(
             ][:1]
         elif agents:  # "was seized by the Houthis", "launch by Pyongyang"
             actors_m = agents
-            participle = trigger.lower().endswith(("ed", "en", "ck", "ot"))
+            low = trigger.lower()
+            participle = low.endswith(("ed", "en")) or low in ("struck", "shot", "hit", "sent", "fought", "held", "met")
             if participle or _PASSIVE_BEFORE.search(text, max(0, t0 - 20), t0):
                 recips_m = _group_before(mentions, text, base, t0, c0)[-1:]
+            else:  # "any nuclear attack by the DPRK against the United States"
+                later = [m for m in mentions if agents[-1].end <= m.start and m.start - base <= min(c1, t1 + 90)]
+                recips_m = [m for m in later if _NOMINAL_OBJECT.search(text[max(0, m.start - base - 12) : m.start - base])
+                            and m.actor != agents[0].actor][:1]  # fmt: skip
         else:
             speakers = _speakers(text, base, mentions, t0)
             candidates = [m for m in mentions if m not in speakers]

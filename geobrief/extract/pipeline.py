@@ -54,6 +54,7 @@ _COREF_PHRASES = [
     ("both sides", "pair"), ("both governments", "pair"), ("both countries", "pair"), ("both armies", "pair"),
     ("the two countries", "pair"), ("the two sides", "pair"), ("the two governments", "pair"),
     ("the neighbours", "pair"), ("the neighbors", "pair"), ("the two neighbours", "pair"), ("both neighbours", "pair"),
+    ("we", "we"), ("our", "we"),
 ]  # fmt: skip
 # a wire story's dateline ("LUSAKA —", "WASHINGTON –"): the city the story is filed from
 _DATELINE = re.compile(r"(?:^|\s)([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3})(?:, [A-Z][A-Za-z.]+)?\s+[—–-]{1,2}\s")
@@ -90,8 +91,9 @@ LEADER_REACH = 1  # sentences after a named leader in which "he" or "the preside
 class _Coreference:
     """Resolves "that country", "he", "the president" to the last state or leader named."""
 
-    def __init__(self, kb: KnowledgeBase, focal: Mention | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, focal: Mention | None = None, publisher: Mention | None = None) -> None:
         self.kb = kb
+        self.publisher = publisher  # the government or body that issued the text: "we" when no one is quoted
         # the state a story is about: its dateline's, else the first state it names; unqualified "police",
         # "the government" or "the army" are that state's
         self.focal = focal
@@ -150,6 +152,9 @@ class _Coreference:
                                key=lambda r: (r[1], r[0].start if r[0] else -1))  # fmt: skip
                     recent = last[0] if index - last[1] <= 1 else None
                 state, kind = recent, "state"
+            if kind == "we":  # the official or leader speaking, else the text's publisher
+                state, kind = leader or (self.leader if index - self.leader_sentence <= LEADER_REACH else None) or (
+                    self.publisher), "state"  # fmt: skip
             if kind == "domestic":  # "police", "the government": of the state just named, else the story's
                 owner = next((m for m in reversed(before) if self._is_state(m) and (
                     0 <= start - m.end <= 3 or text[m.end - offset : m.end - offset + 2] in ("'s", "’s"))), None)  # fmt: skip
@@ -297,6 +302,16 @@ def _owner(raw: list[RawEvent], at: int) -> RawEvent:
     return min(raw, key=lambda r: abs(r.trigger_start - at))
 
 
+def _publisher(source: str | None, kb: KnowledgeBase) -> Mention | None:
+    """The state or body that issued a text, from its SOURCE line ("U.S. Department of Defense — ...")."""
+    if not source:
+        return None
+    found = gazetteer(kb).find(source.split("—")[0].split(" - ")[0], offset=-1_000_000)
+    # a government speaks in its own releases; a body's coverage quotes its members, each a "we" of its own
+    states = [m for m in found if (a := kb.actors.get(m.entity)) is not None and a.kind == "state"]
+    return states[0] if states else None
+
+
 def _dateline_state(body: str, kb: KnowledgeBase) -> Mention | None:
     """The state whose capital or name a story's dateline gives, if any."""
     m = _DATELINE.search(body[:400])
@@ -319,7 +334,7 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
     events: list[Event] = []
     contexts: list[tuple[str, ...]] = []
     places: list[tuple[str, ...]] = []
-    coref = _Coreference(kb, _dateline_state(article.body, kb))
+    coref = _Coreference(kb, _dateline_state(article.body, kb), _publisher(article.source, kb))
     matcher = words(kb)
     rules = gpr_rules()
     risk: list[frozenset[str]] = []
