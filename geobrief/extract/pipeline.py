@@ -41,8 +41,14 @@ class Extraction:
 
 _COREF_PHRASES = [
     ("that country", "state"), ("the country", "state"), ("that nation", "state"), ("it", "it"), ("its", "it"),
-    ("he", "leader"), ("she", "leader"), ("his", "leader"), ("her", "leader"), ("the president", "leader"),
-    ("the leader", "leader"), ("the prime minister", "leader"), ("the bloc", "body"), ("the alliance", "body"),
+    ("he", "leader"), ("she", "leader"), ("his", "leader"), ("her", "leader"), ("the president", "official"),
+    ("the leader", "official"), ("the prime minister", "official"), ("the deputy prime minister", "official"),
+    ("the minister", "official"), ("the foreign minister", "official"), ("the defence minister", "official"),
+    ("the defense minister", "official"), ("the secretary", "official"), ("the spokesperson", "official"),
+    ("official spokesperson", "official"), ("the spokesman", "official"), ("the ministry", "official"),
+    ("external affairs minister", "official"), ("the chancellor", "official"),
+    ("both ministers", "pair"), ("the two ministers", "pair"), ("both delegations", "pair"), ("both parties", "pair"),
+    ("the two leaders", "pair"), ("both leaders", "pair"), ("the two delegations", "pair"), ("the bloc", "body"), ("the alliance", "body"),
     ("the agency", "body"), ("the organisation", "body"), ("the organization", "body"), ("the group", "body"),
     ("the ministers", "body"), ("the body", "body"), ("the militia", "body"), ("the movement", "body"),
     ("police", "domestic"), ("the police", "domestic"), ("riot police", "domestic"), ("the government", "domestic"),
@@ -152,6 +158,8 @@ class _Coreference:
                                key=lambda r: (r[1], r[0].start if r[0] else -1))  # fmt: skip
                     recent = last[0] if index - last[1] <= 1 else None
                 state, kind = recent, "state"
+            if kind == "official":  # "the prime minister": the leader just named, else the story's own state
+                kind = "leader" if leader is not None or index - self.leader_sentence <= LEADER_REACH else "domestic"
             if kind == "we":  # the official or leader speaking, else the text's publisher
                 state, kind = leader or (self.leader if index - self.leader_sentence <= LEADER_REACH else None) or (
                     self.publisher), "state"  # fmt: skip
