@@ -169,6 +169,11 @@ _HELPING = re.compile(
 )
 _WHICH = re.compile(r",\s+(?:which|who)\s+(?:(?:had|has|have|also|later|then|had\s+been)\s+)*$", re.I)
 _RELATIVE = re.compile(r",\s+(?:which|who)\b[^,;]*,\s*(?:\w+\s+){0,2}$", re.I)
+_PEOPLE = frozenset(
+    ["crew", "crews", "prisoners", "hostages", "detainees", "fishermen", "sailors", "captives", "journalists",
+     "nationals", "citizens", "people", "staff", "workers", "soldiers", "activists", "him", "her", "them", "vessel",
+     "ship", "boat", "tanker", "students", "civilians", "members", "personnel", "opposition", "leaders", "prisoner"]
+)  # fmt: skip
 _CONSEQUENCES = frozenset(["killing", "injuring", "wounding", "leaving"])
 _RELIEF = frozenset(
     ["relief", "rescue", "humanitarian", "medical", "tents", "food", "aid", "disaster", "cyclone", "earthquake",
@@ -341,6 +346,10 @@ def _retype(etype: str, tokens: list[Token], i: int, j: int, modes: set[tuple[st
     coercion, "a test" of no weapon is no event."""
     word = tokens[i].low
     after = {t.low for t in tokens[j : j + 6]}
+    if etype == "RETREAT" and word.startswith(("release", "releasing", "freed", "free")):
+        near = after | {t.low for t in tokens[max(0, i - 4) : i]}
+        if not near & _PEOPLE:
+            return None  # "released a package of rules", "a statement released by": no captive set free
     if word.startswith("withdr") and after & _MEASURES:
         return "CONCEDE"  # "withdrew a contested bill", "withdrew its objection"
     if etype == "RETREAT" and word.startswith("withdr") and after & _AGREEMENTS:

@@ -328,3 +328,8 @@ def test_subjects_across_clauses(
     kb: KnowledgeBase, body: str, want: tuple[str, tuple[str, ...], tuple[str, ...]]
 ) -> None:
     assert want in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
+def test_releasing_a_document_is_not_freeing_anyone(kb: KnowledgeBase) -> None:
+    assert "RETREAT" not in [e[0] for e in _events(kb, "The United States released a package of rules on China.")]
+    assert "RETREAT" in [e[0] for e in _events(kb, "China released the Vietnamese crew on Friday.")]
