@@ -217,7 +217,8 @@ _DETERMINERS = frozenset(
     ]
 )
 _ARTICLES = frozenset(["the", "a", "an", "its", "their", "his", "her", "our"])
-_NOMINAL_OBJECT = re.compile(r"\b(?:on|against|at|toward|towards|to|targeting|of)\s+(?:the\s+)?$", re.I)
+_NOMINAL_OBJECT = re.compile(r"\b(?:on|against|at|toward|towards|to|targeting|of|with)\s+(?:the\s+)?$", re.I)
+_LATER_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
 
 
 def _nominal(tokens: list[Token], i: int, mentions: list[Mention]) -> list[Mention] | None:
@@ -469,7 +470,15 @@ def find_events(
         by = _BY_AFTER.match(text, t1)
         agents = [m for m in mentions if by and by.end() <= m.start - base <= by.end() + 30][:1] if by else []
         nominal = _nominal(tokens, i, mentions)
-        if nominal is not None and not agents:
+        # "the detention of UN staff by the Houthis", "an offensive launched on Tuesday by the M23"
+        later_agents = [] if nominal != [] or agents else [
+            m for m in mentions if t1 < m.start - base <= min(c1, t1 + 80)
+            and _LATER_BY.search(text, max(t1, m.start - base - 12), m.start - base)][:1]  # fmt: skip
+        if later_agents:
+            actors_m = later_agents
+            recips_m = [m for m in mentions if t1 <= m.start - base < later_agents[0].start - base
+                        and _NOMINAL_OBJECT.search(text, max(t1, m.start - base - 16), m.start - base)][:1]  # fmt: skip
+        elif nominal is not None and not agents:
             # "Moscow's relentless attacks on Ukraine", "Houthi threats", "attacks on Ukrainian ports"
             actors_m = nominal
             between = None if nominal else _BETWEEN.match(text, t1)
@@ -526,6 +535,8 @@ def find_events(
                 actors_m = _group_before(candidates, text, base, rel.start(), 0) or actors_m
             if not actors_m:  # subject outside the clause: the sentence's first actor before the trigger
                 actors_m = _group_before(candidates, text, base, t0, 0)[:1]
+            if not actors_m and speakers and not _PASSIVE_BEFORE.search(text, max(0, t0 - 20), t0):
+                actors_m = speakers[:1]  # "the police chief said officers acted lawfully and accused ...": the speaker
             comma = text.find(",", t1)
             stop = min(c1, t1 + 90, comma if comma >= 0 else len(text))
             # the object of this verb comes before the next event's trigger ("met to discuss attacks on Y")

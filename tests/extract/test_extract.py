@@ -333,3 +333,20 @@ def test_subjects_across_clauses(
 def test_releasing_a_document_is_not_freeing_anyone(kb: KnowledgeBase) -> None:
     assert "RETREAT" not in [e[0] for e in _events(kb, "The United States released a package of rules on China.")]
     assert "RETREAT" in [e[0] for e in _events(kb, "China released the Vietnamese crew on Friday.")]
+
+
+@pytest.mark.parametrize(
+    ("body", "want"),
+    [
+        # an event noun with its agent introduced by "by" later in the clause
+        ("The continued detention of United Nations staff by the Houthis is unacceptable.",
+         ("COERCE", ("YEM",), ("UN",))),
+        # a speaker's own second verb: the speaker acts
+        ("Zambia's police chief said officers had acted within the law and accused opposition leaders of lying.",
+         ("ACCUSE", ("ZMB",), ())),
+    ],
+)  # fmt: skip
+def test_agents_beyond_the_clause(
+    kb: KnowledgeBase, body: str, want: tuple[str, tuple[str, ...], tuple[str, ...]]
+) -> None:
+    assert want in [(t, a, r) for t, a, r, _s in _events(kb, body)]
