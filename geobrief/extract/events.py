@@ -217,7 +217,7 @@ _DETERMINERS = frozenset(
     ]
 )
 _ARTICLES = frozenset(["the", "a", "an", "its", "their", "his", "her", "our"])
-_NOMINAL_OBJECT = re.compile(r"\b(?:on|against|at|toward|towards|to|targeting|of|with)\s+(?:the\s+)?$", re.I)
+_NOMINAL_OBJECT = re.compile(r"\b(?:on|against|at|toward|towards|to|targeting|of)\s+(?:the\s+)?$", re.I)
 _LATER_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
 
 
@@ -477,7 +477,7 @@ def find_events(
         if later_agents:
             actors_m = later_agents
             recips_m = [m for m in mentions if t1 <= m.start - base < later_agents[0].start - base
-                        and _NOMINAL_OBJECT.search(text, max(t1, m.start - base - 16), m.start - base)][:1]  # fmt: skip
+                        and _NOMINAL_OBJECT.search(text, max(0, m.start - base - 16), m.start - base)][:1]  # fmt: skip
         elif nominal is not None and not agents:
             # "Moscow's relentless attacks on Ukraine", "Houthi threats", "attacks on Ukrainian ports"
             actors_m = nominal
