@@ -428,7 +428,7 @@ def find_events(
     if not found:
         return out
     cues = found_cues.status
-    relief = any(t.low in _RELIEF for t in tokens)
+    relative = ", which" in text or ", who" in text
     modes_here = found_cues.modes
     asked = False  # a request or refusal earlier in the sentence: what follows "to" is its content
     sent = False  # forces or supplies sent earlier in the sentence
@@ -525,13 +525,11 @@ def find_events(
                             break
                         subject.append(m)
                 actors_m = subject or actors_m
-            elif (which := _WHICH.search(text, max(0, t0 - 40), t0)) is not None:
+            elif relative and (which := _WHICH.search(text, max(0, t0 - 40), t0)) is not None:
                 # "Qatar and Turkey, which brokered a truce": the antecedent of "which" acts
                 actors_m = _group_before(candidates, text, base, which.start(), 0) or actors_m
-            elif _RELATIVE.search(text, max(0, t0 - 200), t0):
+            elif relative and (rel := _RELATIVE.search(text, max(0, t0 - 200), t0)) is not None:
                 # "Qatar and Turkey, which brokered a truce last year, called on ...": the subject before "which"
-                rel = _RELATIVE.search(text, max(0, t0 - 200), t0)
-                assert rel is not None
                 actors_m = _group_before(candidates, text, base, rel.start(), 0) or actors_m
             if not actors_m:  # subject outside the clause: the sentence's first actor before the trigger
                 actors_m = _group_before(candidates, text, base, t0, 0)[:1]
@@ -577,7 +575,11 @@ def find_events(
             helping = _HELPING.search(text)
             if re.search(r"\b(?:to|for)\s+(?:the\s+)?$", cue) and helping:
                 etype = "AID"  # forces sent to fight for another state: military help to it
-        if etype == "MOBILIZE" and trigger.lower().startswith((*_SENDING, "flew", "airlift")) and relief:
+        if (
+            etype == "MOBILIZE"
+            and trigger.lower().startswith((*_SENDING, "flew", "airlift"))
+            and any(t.low in _RELIEF for t in tokens)
+        ):
             etype = "AID"  # ships and teams sent to help with a disaster or a crisis: aid
         if etype in ("AID", "SUPPORT") and not recipients and focal is not None and focal.actor not in actors:
             # "Japan said it would provide $5 million": aid in a story filed from a place goes to that place
