@@ -174,6 +174,7 @@ _PEOPLE = frozenset(
      "nationals", "citizens", "people", "staff", "workers", "soldiers", "activists", "him", "her", "them", "vessel",
      "ship", "boat", "tanker", "students", "civilians", "members", "personnel", "opposition", "leaders", "prisoner"]
 )  # fmt: skip
+_JOINT = frozenset(["joint", "bilateral", "trilateral", "multilateral", "combined", "multinational"])
 _CONSEQUENCES = frozenset(["killing", "injuring", "wounding", "leaving"])
 _RELIEF = frozenset(
     ["relief", "rescue", "humanitarian", "medical", "tents", "food", "aid", "disaster", "cyclone", "earthquake",
@@ -348,7 +349,7 @@ def _retype(etype: str, tokens: list[Token], i: int, j: int, modes: set[tuple[st
     word = tokens[i].low
     after = {t.low for t in tokens[j : j + 6]}
     if etype == "RETREAT" and word.startswith(("release", "releasing", "freed", "free")):
-        near = after | {t.low for t in tokens[max(0, i - 4) : i]}
+        near = {t.low for t in tokens[j : j + 9]} | {t.low for t in tokens[max(0, i - 4) : i]}
         if not near & _PEOPLE:
             return None  # "released a package of rules", "a statement released by": no captive set free
     if word.startswith("withdr") and after & _MEASURES:
@@ -581,6 +582,12 @@ def find_events(
             and any(t.low in _RELIEF for t in tokens)
         ):
             etype = "AID"  # ships and teams sent to help with a disaster or a crisis: aid
+        if (
+            etype == "MOBILIZE"
+            and trigger.lower().startswith(("exercise", "drill"))
+            and (len(actors) + len(recipients) >= 2 or {t.low for t in tokens[max(0, i - 3) : i]} & _JOINT)
+        ):
+            etype = "COOPERATE"  # "a bilateral amphibious exercise", "the exercise" of two navies: done together
         if etype in ("AID", "SUPPORT") and not recipients and focal is not None and focal.actor not in actors:
             # "Japan said it would provide $5 million": aid in a story filed from a place goes to that place
             recips_m, recipients = [focal], (focal.actor,)
