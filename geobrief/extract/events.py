@@ -174,6 +174,20 @@ _PEOPLE = frozenset(
      "nationals", "citizens", "people", "staff", "workers", "soldiers", "activists", "him", "her", "them", "vessel",
      "ship", "boat", "tanker", "students", "civilians", "members", "personnel", "opposition", "leaders", "prisoner"]
 )  # fmt: skip
+_WEAPONS = frozenset(
+    ["missile", "missiles", "rocket", "rockets", "icbm", "icbms", "projectile", "projectiles", "satellite", "drone",
+     "drones", "torpedo", "torpedoes", "salvo", "ballistic", "cruise", "hypersonic", "launcher", "launchers"]
+)  # fmt: skip
+_CAMPAIGNS = frozenset(
+    ["operations", "campaign", "attacks", "offensive", "strikes", "fighting", "hostilities", "raids"]
+)
+_ENVOYS = frozenset(
+    ["diplomat", "diplomats", "ambassador", "ambassadors", "envoy", "envoys", "attache", "attaché", "consul",
+     "embassy", "staff", "officials", "official", "military attache"]
+)  # fmt: skip
+_DRILLS = frozenset(
+    ["exercise", "exercises", "drill", "drills", "training", "patrol", "patrols", "mission", "transit", "escort"]
+)
 _JOINT = frozenset(["joint", "bilateral", "trilateral", "multilateral", "combined", "multinational"])
 _CONSEQUENCES = frozenset(["killing", "injuring", "wounding", "leaving"])
 _RELIEF = frozenset(
@@ -352,6 +366,10 @@ def _retype(etype: str, tokens: list[Token], i: int, j: int, modes: set[tuple[st
         near = {t.low for t in tokens[j : j + 9]} | {t.low for t in tokens[max(0, i - 4) : i]}
         if not near & _PEOPLE:
             return None  # "released a package of rules", "a statement released by": no captive set free
+    if etype == "SANCTION" and word.startswith("suspend") and after & _CAMPAIGNS:
+        return "RETREAT"  # "suspended its maritime campaign", "suspended its operations"
+    if word.startswith("expel") and not (after | {t.low for t in tokens[max(0, i - 4) : i]}) & _ENVOYS:
+        return "COERCE"  # people driven out, not diplomats sent home
     if word.startswith("withdr") and after & _MEASURES:
         return "CONCEDE"  # "withdrew a contested bill", "withdrew its objection"
     if etype == "RETREAT" and word.startswith("withdr") and after & _AGREEMENTS:
@@ -389,6 +407,10 @@ def _retype(etype: str, tokens: list[Token], i: int, j: int, modes: set[tuple[st
             return "ASSAULT"
         if "water" in after and "cannon" in after:
             return "COERCE"
+        if word.startswith("launch") and "against" in after:
+            return "ASSAULT"  # "drones launched by Russia against Ukrainian cities"
+        if word.startswith("fire") and not after & _WEAPONS:
+            return "ASSAULT"  # "Indian troops fired first", "had fired only in self-defence"
     if word.startswith("fire") and after & {"gas", "bullets", "rounds", "pellets"}:
         return "ASSAULT"  # "police fired tear gas and rubber bullets"
     if etype == "MOBILIZE" and word in ("test", "tests", "tested", "testing"):
@@ -576,6 +598,8 @@ def find_events(
             helping = _HELPING.search(text)
             if re.search(r"\b(?:to|for)\s+(?:the\s+)?$", cue) and helping:
                 etype = "AID"  # forces sent to fight for another state: military help to it
+            elif re.search(r"\b(?:to|in|into)\s+(?:the\s+)?$", cue) and not {t.low for t in tokens} & _DRILLS:
+                etype = "AID"  # troops sent into another state, not for an exercise: help to its government
         if (
             etype == "MOBILIZE"
             and trigger.lower().startswith((*_SENDING, "flew", "airlift"))

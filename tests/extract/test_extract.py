@@ -269,6 +269,15 @@ def test_what_is_refused_is_part_of_the_refusal(kb: KnowledgeBase) -> None:
         ("Quito agreed to lift the 30% levy on Colombian goods.", "CONCEDE"),
         ("Colombia halted electricity exports to Ecuador.", "SANCTION"),
         ("Britain summoned Zambia's high commissioner.", "ACCUSE"),
+        ("Pakistan said Indian troops fired first.", "ASSAULT"),
+        ("North Korea fired two ballistic missiles on Sunday.", "MOBILIZE"),
+        ("Drones have been launched by Russia against Ukrainian cities.", "ASSAULT"),
+        ("The Houthis suspended their maritime campaign in October.", "RETREAT"),
+        ("Iran expelled thousands of Afghans in 2025.", "COERCE"),
+        ("Moldova expelled three Russian diplomats.", "SANCTION"),
+        ("Indonesia sent a note of protest to China.", "ACCUSE"),
+        ("Kenya deployed 400 police officers to Haiti.", "AID"),
+        ("Australia deployed troops to the Philippines for a joint exercise.", "MOBILIZE"),
     ],
 )
 def test_types_from_the_object(kb: KnowledgeBase, body: str, kind: str) -> None:
