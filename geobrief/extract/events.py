@@ -188,6 +188,7 @@ _ENVOYS = frozenset(
 _DRILLS = frozenset(
     ["exercise", "exercises", "drill", "drills", "training", "patrol", "patrols", "mission", "transit", "escort"]
 )
+_IRREGULAR_PARTICIPLES = frozenset(["struck", "shot", "hit", "sent", "fought", "held", "met", "seized", "taken"])
 _JOINT = frozenset(["joint", "bilateral", "trilateral", "multilateral", "combined", "multinational"])
 _CONSEQUENCES = frozenset(["killing", "injuring", "wounding", "leaving"])
 _RELIEF = frozenset(
@@ -578,6 +579,14 @@ def find_events(
                 recips_m = [
                     m for m in later if _RECIPIENT_CUE.search(text[max(0, m.start - base - 25) : m.start - base])
                 ][:1]
+            low = trigger.lower()
+            if (
+                actors_m
+                and (low.endswith(("ed", "en")) or low.split()[0] in _IRREGULAR_PARTICIPLES)
+                and _PASSIVE_BEFORE.search(text, max(0, t0 - 20), t0)
+            ):
+                # "WFP trucks had been looted", "200 soldiers have been killed": the subject suffered the act
+                actors_m, recips_m = [], actors_m
         if nominal is not None and refusal is not None and 0 <= i - refusal[0] <= 3:
             if not nominal:
                 continue  # "rejected the demand": what is refused is part of the refusal

@@ -359,3 +359,8 @@ def test_agents_beyond_the_clause(
     kb: KnowledgeBase, body: str, want: tuple[str, tuple[str, ...], tuple[str, ...]]
 ) -> None:
     assert want in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
+def test_a_passive_without_an_agent_makes_its_subject_the_target(kb: KnowledgeBase) -> None:
+    body = "Fourteen trucks of the World Food Programme had been looted on the road to Tawila."
+    assert ("COERCE", (), ("WFP",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
