@@ -149,6 +149,8 @@ class Gazetteer:
             if j < len(tokens) and tokens[j].text == "$" and tokens[j].start == tokens[j - 1].end:
                 continue  # "US$1.5 billion", "S$20 million": a currency, not a party
             entry = self._choose(form, date)
+            if "Secretary-General" in form and out and tokens[i].start - out[-1].end <= 1:
+                continue  # "NATO Secretary-General": the title of the body just named
             if entry.how == "organisation" and i >= 2 and tokens[i - 1].low in ("'s", "'") and out:
                 owner = out[-1]  # "Russia's Security Council" is Russia's own body, not the UN's
                 if owner.end <= tokens[i - 1].start and owner.how in ("name", "alias", "capital"):
