@@ -240,8 +240,8 @@ _LATER_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
 def _nominal(tokens: list[Token], i: int, mentions: list[Mention]) -> list[Mention] | None:
     """For a trigger used as a noun ("the attacks", "Moscow's relentless attacks", "Houthi threats"), its
     possessor or modifier as actor (possibly none); None when the trigger is used as a verb."""
-    if tokens[i].low.endswith("ed"):
-        return None  # "attacked", "seized": verbs
+    if tokens[i].low.endswith("ed") or tokens[i].low in _IRREGULAR_PARTICIPLES:
+        return None  # "attacked", "seized", "shot down": verbs
     start = tokens[i].start
     for k in (i - 1, i - 2):
         if k < 0:
