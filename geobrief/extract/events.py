@@ -189,6 +189,9 @@ _DRILLS = frozenset(
     ["exercise", "exercises", "drill", "drills", "training", "patrol", "patrols", "mission", "transit", "escort"]
 )
 _IRREGULAR_PARTICIPLES = frozenset(["struck", "shot", "hit", "sent", "fought", "held", "met", "seized", "taken"])
+_AT_PLACE = frozenset(["ASSAULT", "COERCE", "MOBILIZE", "AID"])  # types whose place is often their target
+_VENUE = re.compile(r"\b(?:in|at)\s+$", re.I)
+_WITH = re.compile(r"\b(?:with|between)\b", re.I)
 _JOINT = frozenset(["joint", "bilateral", "trilateral", "multilateral", "combined", "multinational"])
 _CONSEQUENCES = frozenset(["killing", "injuring", "wounding", "leaving"])
 _RELIEF = frozenset(
@@ -565,6 +568,11 @@ def find_events(
             stop = min([stop] + [tokens[a].start - base for a, _b, _t in found if a > j and tokens[a - 1].low == "to"])
             own = {m.actor for m in actors_m}
             after = [m for m in mentions if t1 <= m.start - base <= stop and m.actor not in own]
+            if etype not in _AT_PLACE:  # "met in Addis Ababa", "a summit held in Rabat": the venue, not a party
+                after = [m for m in after if not (m.how == "capital" and _VENUE.search(
+                    text, max(0, m.start - base - 8), m.start - base))]  # fmt: skip
+            if etype == "AGREE":  # "adopted a resolution demanding the return of Ukrainian children": its content
+                after = [m for m in after if _WITH.search(text, t1, m.start - base)]
             if after:
                 first = after[0]
                 recips_m = [first]

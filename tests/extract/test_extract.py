@@ -364,3 +364,10 @@ def test_agents_beyond_the_clause(
 def test_a_passive_without_an_agent_makes_its_subject_the_target(kb: KnowledgeBase) -> None:
     body = "Fourteen trucks of the World Food Programme had been looted on the road to Tawila."
     assert ("COERCE", (), ("WFP",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
+def test_a_venue_is_not_a_party_and_a_resolution_has_no_recipient(kb: KnowledgeBase) -> None:
+    events = _events(kb, "Arab League ministers met in Baghdad on Saturday.")
+    assert ("CONSULT", ("ARAB_LEAGUE",), ()) in [(t, a, r) for t, a, r, _s in events]
+    events = _events(kb, "The General Assembly adopted a resolution on the return of Ukrainian children.")
+    assert ("AGREE", ("UNGA",), ()) in [(t, a, r) for t, a, r, _s in events]
