@@ -29,7 +29,8 @@ __all__ = ["Cues", "Lexicon", "RawEvent", "find_events", "keyword_regex", "lexic
 
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|be|get|got)\s+(?:\w+ly\s+)?$", re.I)
 _BY_AFTER = re.compile(
-    r"\s+(?:(?:cast|imposed|launched|carried out|conducted|made|issued|taken|announced|fired|ordered)\s+)?by\s+(?:the\s+)?",
+    r"\s+(?:(?:(?:cast|imposed|launched|carried out|conducted|made|issued|taken|announced|fired|ordered)\s+)?by|"
+    r"attributed to|blamed on)\s+(?:the\s+)?",
     re.I,
 )
 _RECIPIENT_CUE = re.compile(
@@ -237,7 +238,14 @@ _DETERMINERS = frozenset(
 )
 _ARTICLES = frozenset(["the", "a", "an", "its", "their", "his", "her", "our"])
 _NOMINAL_OBJECT = re.compile(r"\b(?:on|against|at|toward|towards|to|targeting|of)\s+(?:the\s+)?$", re.I)
-_LATER_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
+_LATER_BY = re.compile(r"\b(?:by|attributed to|blamed on)\s+(?:the\s+)?$", re.I)
+_OF_AGENT = re.compile(r"^\s+(?:\w+\s+){0,2}?of\s+(?:the\s+)?(?:State\s+of\s+)?$", re.I)
+# event nouns whose "of X" names who acts: "the mediation of Qatar", "at the invitation of Nigeria"
+_AGENTIVE = frozenset(
+    ["mediation", "invitation", "appeal", "appeals", "call", "calls", "request", "proposal", "offer", "visit",
+     "support", "efforts", "leadership", "commitment", "decision", "statement", "initiative", "assistance",
+     "pledge", "warning", "warnings", "threat", "threats", "demand", "demands", "criticism", "condemnation"]
+)  # fmt: skip
 
 
 def _nominal(tokens: list[Token], i: int, mentions: list[Mention]) -> list[Mention] | None:
@@ -496,11 +504,25 @@ def find_events(
         recips_m: list[Mention] = []
         by = _BY_AFTER.match(text, t1)
         agents = [m for m in mentions if by and by.end() <= m.start - base <= by.end() + 30][:1] if by else []
+        if not by and _PASSIVE_BEFORE.search(text, max(0, t0 - 20), t0):  # "was briefed on Wednesday by X"
+            agents = [m for m in mentions if t1 < m.start - base <= min(c1, t1 + 40)
+                      and _LATER_BY.search(text, max(t1, m.start - base - 12), m.start - base)][:1]  # fmt: skip
         nominal = _nominal(tokens, i, mentions)
         # "the detention of UN staff by the Houthis", "an offensive launched on Tuesday by the M23"
         later_agents = [] if nominal != [] or agents else [
             m for m in mentions if t1 < m.start - base <= min(c1, t1 + 80)
             and _LATER_BY.search(text, max(t1, m.start - base - 12), m.start - base)][:1]  # fmt: skip
+        if nominal == [] and not agents and not later_agents and tokens[j - 1].low in _AGENTIVE:
+            owners = [
+                m for m in mentions if t1 < m.start - base <= t1 + 40 and _OF_AGENT.match(text[t1 : m.start - base])
+            ]
+            if owners:  # "the mediation efforts of Qatar and the United States": Qatar and the US mediate
+                later_agents = owners[:1]
+                for m in mentions:
+                    if m.start > later_agents[-1].start:
+                        if not _COORD.match(text[later_agents[-1].end - base : m.start - base]):
+                            break
+                        later_agents.append(m)
         if later_agents:
             actors_m = later_agents
             recips_m = [m for m in mentions if t1 <= m.start - base < later_agents[0].start - base

@@ -75,7 +75,7 @@ _TITLES = frozenset(
     ]
 )  # fmt: skip
 _WORD = re.compile(r"[\w-]+")
-BODY_REACH = 3  # sentences after a named organisation in which "the bloc" or "the group" still refers to it
+BODY_REACH = 10  # sentences after a named organisation in which "the bloc" or "the group" still refers to it
 
 
 @cache

@@ -371,3 +371,21 @@ def test_a_venue_is_not_a_party_and_a_resolution_has_no_recipient(kb: KnowledgeB
     assert ("CONSULT", ("ARAB_LEAGUE",), ()) in [(t, a, r) for t, a, r, _s in events]
     events = _events(kb, "The General Assembly adopted a resolution on the return of Ukrainian children.")
     assert ("AGREE", ("UNGA",), ()) in [(t, a, r) for t, a, r, _s in events]
+
+
+@pytest.mark.parametrize(
+    ("body", "want"),
+    [
+        # "the mediation of X": X mediates
+        ("Fighting resumed despite the mediation efforts of Qatar and the United States.",
+         ("CONSULT", ("QAT", "USA"), ())),
+        # a passive whose agent comes after a time phrase
+        ("The Security Council was briefed on Wednesday by the UN Secretary-General.", ("CONSULT", ("UN",), ("UNSC",))),
+        # an act attributed to an actor
+        ("He reported drone strikes attributed to the Sudanese Armed Forces.", ("ASSAULT", ("SDN",), ())),
+    ],
+)  # fmt: skip
+def test_agents_named_after_the_event(
+    kb: KnowledgeBase, body: str, want: tuple[str, tuple[str, ...], tuple[str, ...]]
+) -> None:
+    assert want in [(t, a, r) for t, a, r, _s in _events(kb, body)]
