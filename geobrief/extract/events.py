@@ -194,6 +194,7 @@ _AT_PLACE = frozenset(["ASSAULT", "COERCE", "MOBILIZE", "AID"])  # types whose p
 _VENUE = re.compile(r"\b(?:in|at)\s+$", re.I)
 _WITH = re.compile(r"\b(?:with|between)\b", re.I)
 _JOINT = frozenset(["joint", "bilateral", "trilateral", "multilateral", "combined", "multinational"])
+_TOLLS = frozenset(["killed", "injured", "wounded", "left"])
 _CONSEQUENCES = frozenset(["killing", "injuring", "wounding", "leaving"])
 _RELIEF = frozenset(
     ["relief", "rescue", "humanitarian", "medical", "tents", "food", "aid", "disaster", "cyclone", "earthquake",
@@ -487,6 +488,8 @@ def find_events(
             and tokens[j].text.islower()
         ):
             continue  # "the detained leaders", "the seized tanker": a participle describing a noun
+        if out and i > 1 and tokens[i - 1].low == "which" and tokens[i - 2].low == "," and tokens[i].low in _TOLLS:
+            continue  # "the attack on the base, which killed 17": the toll of the attack
         if out and i > 0 and tokens[i - 1].low == "," and tokens[i].low in _CONSEQUENCES:
             continue  # "fired water cannon at the boat, injuring three": a toll of the event before, not another
         if out and i > 0 and tokens[i - 1].low == "for":

@@ -61,7 +61,7 @@ _SCALE = {
     "k": 1e3,
 }
 _QUALIFIERS = [
-    ("at_least", r"at least|more than|over|upwards of|no fewer than|in excess of|exceeding|some"),
+    ("at_least", r"at least|more than|over|upwards of|no fewer than|in excess of|exceeding"),
     ("at_most", r"at most|up to|fewer than|less than|under|no more than|as many as"),
     ("about", r"about|around|approximately|nearly|almost|roughly|an estimated|some|close to|estimated|~"),
 ]
@@ -79,8 +79,14 @@ _NUM = re.compile(
 _NUM_WORDS = re.compile(r"(?P<cur>)(?P<num>(?<![\w-])(?:" + _NUMWORD + r")(?![\w]))" + _NUM_TAIL, re.IGNORECASE)
 _WORD_SET = frozenset(w for w in _WORDS if " " not in w) | {"a"}
 _UNITS: list[tuple[str, re.Pattern[str]]] = [
-    ("killed", re.compile(r"^\s*(?:[\w-]+\s){0,3}?(killed|dead|deaths|died|fatalities|lives lost)\b", re.I)),
-    ("injured", re.compile(r"^\s*(?:[\w-]+\s){0,3}?(injured|wounded|injuries|casualties)\b", re.I)),
+    (
+        "killed",
+        re.compile(
+            r"^\s*(?:(?!and\b|or\b)[\w-]+\s){0,3}?(killed|dead|deaths|died|fatalities|lives lost|lost their lives)\b",
+            re.I,
+        ),
+    ),
+    ("injured", re.compile(r"^\s*(?:(?!and\b|or\b)[\w-]+\s){0,3}?(injured|wounded|injuries|casualties)\b", re.I)),
     (
         "troops",
         re.compile(
@@ -92,11 +98,15 @@ _UNITS: list[tuple[str, re.Pattern[str]]] = [
     ("duration_days", re.compile(r"^\s*(days?|weeks?|months?|years?)\b", re.I)),
 ]
 _KILLED_BEFORE = re.compile(
-    r"\b(?:killed|killing|kills)\s+(?:(?:at least|more than|about|some|nearly|over|up to)\s+)?$", re.I
+    r"\b(?:killed|killing|kills|shot dead)\s+(?:(?:at least|more than|about|some|nearly|over|up to)\s+)?$", re.I
 )
 _INJURED_BEFORE = re.compile(
     r"\b(?:injured|injuring|wounded|wounding|injuries to|wounds to)\s+(?:(?:at least|more than|about|some|nearly|over|up to)\s+)?$",
     re.I,
+)
+_LATE_TOLL = re.compile(r"[^.;]{0,80}?\b(?:were|was|have been|has been|had been)\s+(killed|injured|wounded)\b", re.I)
+_A_PERIOD = re.compile(
+    r"\bfor\s+(over\s+|a\s+further\s+|another\s+)?(a|one)\s+(?:further\s+)?(day|week|month|year)\b", re.I
 )
 _RANGE_START = re.compile(r"\b(?:between|from)\s+$", re.I)
 _RANGE_JOIN = re.compile(r"^\s*(?:and|to|-|–)\s*$", re.I)
@@ -184,6 +194,10 @@ def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
                         word = u.group(1).lower().rstrip("s")
                         value *= _DAYS[word]
                     break
+        if kind == "count" and (late := _LATE_TOLL.match(text, m.end(), m.end() + 110)) is not None:
+            kind = (
+                "killed" if late.group(1).lower() == "killed" else "injured"
+            )  # "12,000 civilians, ... have been killed"
         qualifier = "exact"
         q = _QUAL_RE.search(before)
         if q:
@@ -192,6 +206,8 @@ def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
                 if re.fullmatch(pattern, word, re.IGNORECASE):
                     qualifier = name
                     break
+            if kind == "duration_days" and word == "over" and not re.search(r"\bfor\s+over\s+$", before, re.I):
+                qualifier = "exact"  # "over three years" spans them; "for over a week" is at least one
         out.append(
             Quantity(
                 kind=kind,
@@ -202,6 +218,13 @@ def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
                 end=offset + m.start() + len(m.group(0).rstrip()),
             )
         )
+    for m in _A_PERIOD.finditer(text):  # "for over a week", "for a further year"
+        if not any(q.start - offset <= m.start(2) < q.end - offset for q in out):
+            qualifier = "at_least" if m.group(1) and "over" in m.group(1).lower() else "exact"
+            unit = m.group(3).lower()
+            out.append(Quantity(kind="duration_days", value=float(_DAYS[unit]), qualifier=qualifier,  # type: ignore[arg-type]
+                                text=text[m.start(2) : m.end()], start=offset + m.start(2), end=offset + m.end()))  # fmt: skip
+    out.sort(key=lambda q: q.start)
     return _ranges(text, out, offset)
 
 

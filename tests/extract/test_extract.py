@@ -112,6 +112,13 @@ def test_supply_chains_are_not_aid(kb: KnowledgeBase) -> None:
         ("nearly four hundred individuals", "count", 400, "about"),
         ("about 400 sailors", "troops", 400, "about"),
         ("injuries to four service members", "injured", 4, "exact"),
+        ("nearly 12,000 civilians, including children, have been killed", "killed", 12000, "about"),
+        ("some $5 million", "money_usd", 5e6, "about"),
+        ("two drivers had lost their lives", "killed", 2, "exact"),
+        ("shot dead at least three people", "killed", 3, "at_least"),
+        ("held for over a week", "duration_days", 7, "at_least"),
+        ("renewed for a further year", "duration_days", 365, "exact"),
+        ("EUR 600 million over three years", "count", 6e8, "exact"),
     ],
 )
 def test_quantities(text: str, kind: str, value: float, qualifier: str) -> None:
