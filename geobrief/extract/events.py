@@ -27,7 +27,9 @@ from geobrief.model import Mention, Sentence, Status
 
 __all__ = ["Cues", "Lexicon", "RawEvent", "find_events", "keyword_regex", "lexicon"]
 
-_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|be|get|got)\s+(?:\w+ly\s+)?$", re.I)
+_PASSIVE_BEFORE = re.compile(
+    r"\b(?:was|were|been|being|is|are|be|get|got)\s+(?:\w+(?:ed|en)\s+(?:or|and)\s+)?(?:\w+ly\s+)?$", re.I
+)
 _BY_AFTER = re.compile(
     r"\s+(?:(?:(?:cast|imposed|launched|carried out|conducted|made|issued|taken|announced|fired|ordered)\s+)?by|"
     r"attributed to|blamed on)\s+(?:the\s+)?",
@@ -238,7 +240,7 @@ _DETERMINERS = frozenset(
     ]
 )
 _ARTICLES = frozenset(["the", "a", "an", "its", "their", "his", "her", "our"])
-_NOMINAL_OBJECT = re.compile(r"\b(?:on|against|at|toward|towards|to|targeting|of)\s+(?:the\s+)?$", re.I)
+_NOMINAL_OBJECT = re.compile(r"\b(?:on|against|at|toward|towards|to|targeting|of|into)\s+(?:the\s+)?$", re.I)
 _LATER_BY = re.compile(r"\b(?:by|attributed to|blamed on)\s+(?:the\s+)?$", re.I)
 _OF_AGENT = re.compile(r"^\s+(?:\w+\s+){0,2}?of\s+(?:the\s+)?(?:State\s+of\s+)?$", re.I)
 # event nouns whose "of X" names who acts: "the mediation of Qatar", "at the invitation of Nigeria"
@@ -293,6 +295,8 @@ _LIGHT_VERBS = frozenset(
         "launched",
         "launches",
         "launch",
+        "opened",
+        "opens",
         "carried",
         "carries",
         "carry",
@@ -612,14 +616,14 @@ def find_events(
                 recips_m = [
                     m for m in later if _RECIPIENT_CUE.search(text[max(0, m.start - base - 25) : m.start - base])
                 ][:1]
-            low = trigger.lower()
-            if (
-                actors_m
-                and (low.endswith(("ed", "en")) or low.split()[0] in _IRREGULAR_PARTICIPLES)
-                and _PASSIVE_BEFORE.search(text, max(0, t0 - 20), t0)
+            head = trigger.lower().split()[0]
+            if (head.endswith(("ed", "en")) or head in _IRREGULAR_PARTICIPLES) and _PASSIVE_BEFORE.search(
+                text, max(0, t0 - 40), t0
             ):
-                # "WFP trucks had been looted", "200 soldiers have been killed": the subject suffered the act
-                actors_m, recips_m = [], actors_m
+                if actors_m:  # "WFP trucks had been looted", "200 soldiers have been killed": the subject suffered
+                    actors_m, recips_m = [], actors_m
+                elif speakers and not recips_m:  # "Ukraine said 19,000 children had been deported": its own people
+                    recips_m = speakers[:1]
         if nominal is not None and refusal is not None and 0 <= i - refusal[0] <= 3:
             if not nominal:
                 continue  # "rejected the demand": what is refused is part of the refusal

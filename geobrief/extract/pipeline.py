@@ -107,6 +107,8 @@ class _Coreference:
         self.leader: Mention | None = None
         self.leader_sentence = -99
         self.pending: tuple[int, list[Mention], str, int] | None = None
+        self.gov: Mention | None = None  # the last government named ("China's Ministry of Commerce")
+        self.gov_sentence = -99
         self.state_sentence = -99
         self.short: dict[str, Mention] = {}
         self.body: Mention | None = None
@@ -160,6 +162,10 @@ class _Coreference:
                 state, kind = recent, "state"
             if kind == "official":  # "the prime minister": the leader just named, else the story's own state
                 kind = "leader" if leader is not None or index - self.leader_sentence <= LEADER_REACH else "domestic"
+                gov = next((m for m in reversed(before) if m.role == "GOV" and self._is_state(m)), None)
+                if kind == "domestic" and (gov or (self.gov if index - self.gov_sentence <= 1 else None)):
+                    # "China's Ministry of Commerce said ... The ministry also opened": that government
+                    state, kind = gov or self.gov, "state"
             if kind == "we":  # the official or leader speaking, else the text's publisher
                 state, kind = leader or (self.leader if index - self.leader_sentence <= LEADER_REACH else None) or (
                     self.publisher), "state"  # fmt: skip
@@ -197,6 +203,8 @@ class _Coreference:
         for m in sorted(out, key=lambda m: m.start):
             if self._is_state(m):
                 self.state, self.state_sentence = m, index
+                if m.role == "GOV" and m.how != "coref":
+                    self.gov, self.gov_sentence = m, index
                 if m.how != "coref":
                     self.focal = self.focal or m
                     self.states.pop(m.actor, None)

@@ -396,3 +396,14 @@ def test_agents_named_after_the_event(
     kb: KnowledgeBase, body: str, want: tuple[str, tuple[str, ...], tuple[str, ...]]
 ) -> None:
     assert want in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
+def test_victims_and_officials_from_context(kb: KnowledgeBase) -> None:
+    events = _events(kb, "The representative of Ukraine said 19,000 children had been deported or forcibly displaced.")
+    assert ("COERCE", (), ("UKR",)) in [(t, a, r) for t, a, r, _s in events]
+    events = _events(
+        kb,
+        "MEXICO CITY — Mexico raised tariffs. China's Ministry of Commerce opposed them. "
+        "The ministry also opened an investigation into Mexican pork.",
+    )
+    assert ("ACCUSE", ("CHN",), ("MEX",)) in [(t, a, r) for t, a, r, _s in events]
