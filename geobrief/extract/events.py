@@ -195,6 +195,16 @@ _IRREGULAR_PARTICIPLES = frozenset(["struck", "shot", "hit", "sent", "fought", "
 _AT_PLACE = frozenset(["ASSAULT", "COERCE", "MOBILIZE", "AID"])  # types whose place is often their target
 _VENUE = re.compile(r"\b(?:in|at)\s+$", re.I)
 _WITH = re.compile(r"\b(?:with|between)\b", re.I)
+_BARE_NOUNS = frozenset(["support", "threat", "threats"])
+_VERB_CONTEXT = frozenset(
+    ["to", "will", "would", "could", "can", "may", "might", "must", "should", "also", "and", "not", "strongly",
+     "fully", "firmly", "continue", "continues", "we", "they", "i", "which", "who", "it", "he", "she", "still",
+     "did", "does", "do", "n't", "publicly", "openly", "actively"]
+)  # fmt: skip
+_NAME_HEADS = frozenset(
+    ["Mission", "Forces", "Force", "Group", "Office", "Agreement", "Act", "Fund", "Programme", "Program",
+     "Committee", "Operation", "Initiative", "Team", "Partnership", "Treaty", "Command", "Centre", "Center"]
+)  # fmt: skip
 _JOINT = frozenset(["joint", "bilateral", "trilateral", "multilateral", "combined", "multinational"])
 _TOLLS = frozenset(["killed", "injured", "wounded", "left"])
 _CONSEQUENCES = frozenset(["killing", "injuring", "wounding", "leaving"])
@@ -480,6 +490,8 @@ def find_events(
             continue  # "troops sent to support Russia": the purpose of the sending, not another event
         asked = asked or found_type in ("REQUEST", "REJECT", "THREATEN")
         sent = sent or found_type in ("AID", "MOBILIZE")
+        if tokens[i].text[:1].isupper() and i > 0 and any(t.text in _NAME_HEADS for t in tokens[j : j + 3]):
+            continue  # "the Multinational Security Support Mission": part of a name
         if i > 0 and tokens[i - 1].low == "-":
             continue  # "Iranian-backed": an adjective, not an event
         if (
@@ -530,6 +542,18 @@ def find_events(
                         if not _COORD.match(text[later_agents[-1].end - base : m.start - base]):
                             break
                         later_agents.append(m)
+        bare = tokens[j - 1].low in _BARE_NOUNS and j == i + 1
+        if bare and nominal is None and i > 0 and tokens[i - 1].low not in _VERB_CONTEXT:
+            if not any(m.end <= tokens[i].start and tokens[i].start - m.end <= 1 for m in mentions):
+                nominal = []  # "in budget support", "continued threats": a noun with no owner
+        if (
+            bare
+            and nominal is not None
+            and not later_agents
+            and not agents
+            and (not nominal or tokens[j - 1].low == "support")
+        ):
+            continue  # "budget support", "the threats to our security": a state of affairs, not an act
         if later_agents:
             actors_m = later_agents
             recips_m = [m for m in mentions if t1 <= m.start - base < later_agents[0].start - base

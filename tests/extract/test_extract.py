@@ -407,3 +407,22 @@ def test_victims_and_officials_from_context(kb: KnowledgeBase) -> None:
         "The ministry also opened an investigation into Mexican pork.",
     )
     assert ("ACCUSE", ("CHN",), ("MEX",)) in [(t, a, r) for t, a, r, _s in events]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The EU said it might suspend $120 million in budget support to Zambia.",
+        "Kenya leads the Multinational Security Support Mission in Haiti.",
+        "Export controls confront the threats to our national security from China.",
+        "A second flight to Juba is scheduled for Friday, provided that the airport remains open.",
+    ],
+)
+def test_states_of_affairs_and_names_are_not_acts(kb: KnowledgeBase, body: str) -> None:
+    types = [e[0] for e in _events(kb, body)]
+    assert "SUPPORT" not in types and "THREATEN" not in types and "AID" not in types
+
+
+def test_supporting_and_threatening_as_verbs_are_events(kb: KnowledgeBase) -> None:
+    assert "SUPPORT" in [e[0] for e in _events(kb, "Germany will support the mediation of Kenya.")]
+    assert "THREATEN" in [e[0] for e in _events(kb, "The Houthis threatened Japanese ships.")]
