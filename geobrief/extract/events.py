@@ -458,6 +458,28 @@ def _speakers(text: str, base: int, mentions: list[Mention], t0: int) -> list[Me
     return out
 
 
+def _unnamed_victims(
+    sentence: Sentence, tokens: list[Token], found: list[tuple[int, int, str]], cues: Cues, focal: Mention
+) -> list[RawEvent]:
+    """In a sentence that names no actor, attacks told in the passive ("thousands have been killed", "towns
+    have been bombed") fall on the story's state."""
+    out: list[RawEvent] = []
+    text, base = sentence.text, sentence.start
+    for i, j, etype in found:
+        head = tokens[i].low
+        if etype not in ("ASSAULT", "COERCE") or not (head.endswith(("ed", "en")) or head in _IRREGULAR_PARTICIPLES):
+            continue
+        t0 = tokens[i].start - base
+        if not _PASSIVE_BEFORE.search(text, max(0, t0 - 40), t0) or any(e.type == etype for e in out):
+            continue
+        out.append(
+            RawEvent(type=etype, mode=None, actors=(), recipients=(focal.actor,), actor_roles=(),
+                     recipient_roles=(focal.role or "",), status=_status(cues.status, i, j, tokens),
+                     trigger=text[t0 : tokens[j - 1].end - base], trigger_start=tokens[i].start)
+        )  # fmt: skip
+    return out
+
+
 def find_events(
     sentence: Sentence,
     tokens: list[Token],
@@ -472,11 +494,11 @@ def find_events(
     spans = [(m.start - base, m.end - base) for m in mentions if m.how != "coref"]
     out: list[RawEvent] = []
     seen: set[tuple[str, tuple[str, ...], tuple[str, ...]]] = set()
-    if not mentions:
-        return out
     found = [t for t in found_cues.triggers if t[2] != "_IGNORE"]
     if not found:
         return out
+    if not mentions:
+        return _unnamed_victims(sentence, tokens, found, found_cues, focal) if focal is not None else out
     cues = found_cues.status
     relative = ", which" in text or ", who" in text
     modes_here = found_cues.modes
@@ -543,9 +565,14 @@ def find_events(
                             break
                         later_agents.append(m)
         bare = tokens[j - 1].low in _BARE_NOUNS and j == i + 1
-        if bare and nominal is None and i > 0 and tokens[i - 1].low not in _VERB_CONTEXT:
-            if not any(m.end <= tokens[i].start and tokens[i].start - m.end <= 1 for m in mentions):
-                nominal = []  # "in budget support", "continued threats": a noun with no owner
+        if (
+            bare
+            and nominal is None
+            and i > 0
+            and tokens[i - 1].low not in _VERB_CONTEXT
+            and not any(m.end <= tokens[i].start and tokens[i].start - m.end <= 1 for m in mentions)
+        ):
+            nominal = []  # "in budget support", "continued threats": a noun with no owner
         if (
             bare
             and nominal is not None

@@ -426,3 +426,8 @@ def test_states_of_affairs_and_names_are_not_acts(kb: KnowledgeBase, body: str) 
 def test_supporting_and_threatening_as_verbs_are_events(kb: KnowledgeBase) -> None:
     assert "SUPPORT" in [e[0] for e in _events(kb, "Germany will support the mediation of Kenya.")]
     assert "THREATEN" in [e[0] for e in _events(kb, "The Houthis threatened Japanese ships.")]
+
+
+def test_unnamed_victims_are_the_story_state(kb: KnowledgeBase) -> None:
+    body = "Myanmar's army shelled villages in Rakhine. Thousands have been killed and towns have been bombed."
+    assert ("ASSAULT", (), ("MMR",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
