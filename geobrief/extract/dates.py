@@ -28,11 +28,16 @@ _PATTERNS = [
             r"\b(?:in|since|until|by|from|of|during|early|mid|late|mid-)[\s-]+" + _MON + r"(?:\s+(?P<year>\d{4}))?\b"
         ),
     ),
-    ("weekday", re.compile(r"\b(?:on|last|this)\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
+    (
+        "weekday",
+        re.compile(
+            r"\b(?:[Oo]n|[Ll]ast|[Tt]his|[Bb]y|[Ss]ince)\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+        ),
+    ),
     (
         "rel",
         re.compile(
-            r"\b(?P<rel>today|yesterday|last night|last week|next week|this week|earlier this month|this month|last month|next month|earlier this year|this year|last year|next year)\b",
+            r"\b(?P<rel>today|tonight|this morning|this afternoon|this evening|yesterday|last night|last week|next week|this week|earlier this month|this month|last month|next month|earlier this year|this year|last year|next year)\b",
             re.I,
         ),
     ),
@@ -113,8 +118,10 @@ def resolve(kind: str, m: re.Match[str], published: str | None, future: bool = F
 _KEYS = (
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "monday", "tuesday",
     "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday", "week", "month", "year", "night",
+    "morning", "afternoon", "evening",
 )  # fmt: skip
 _DIGITS4 = re.compile(r"\d{4}")
+_END_DATE = re.compile(r"\b(?:until|till|through|expires on|expiring on)\s+$", re.I)
 
 
 def find_dates(text: str, published: str | None, future: bool = False) -> list[tuple[int, int, str]]:
@@ -137,6 +144,9 @@ def find_dates(text: str, published: str | None, future: bool = False) -> list[t
         for m in rx.finditer(text):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
+            if _END_DATE.search(text, max(0, m.start() - 12), m.start()) or m.group(0).lower().startswith("until"):
+                taken.append((m.start(), m.end()))
+                continue  # "extended until 15 July 2027": when something ends, not when the event was
             value = resolve(kind, m, published, future)
             if value:
                 found.append((m.start(), m.end(), value))
