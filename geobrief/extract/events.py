@@ -175,7 +175,9 @@ _RELATIVE = re.compile(r",\s+(?:which|who)\b[^,;]*,\s*(?:\w+\s+){0,2}$", re.I)
 _PEOPLE = frozenset(
     ["crew", "crews", "prisoners", "hostages", "detainees", "fishermen", "sailors", "captives", "journalists",
      "nationals", "citizens", "people", "staff", "workers", "soldiers", "activists", "him", "her", "them", "vessel",
-     "ship", "boat", "tanker", "students", "civilians", "members", "personnel", "opposition", "leaders", "prisoner"]
+     "ship", "boat", "tanker", "students", "civilians", "members", "personnel", "opposition", "leaders", "prisoner",
+     "officers", "officials", "servicemen", "troops", "fighters", "migrants", "refugees", "hostage", "detained",
+     "soldiers", "seafarers", "aid workers", "pilots", "fisherman", "captain", "crewmen"]
 )  # fmt: skip
 _WEAPONS = frozenset(
     ["missile", "missiles", "rocket", "rockets", "icbm", "icbms", "projectile", "projectiles", "satellite", "drone",
@@ -369,11 +371,21 @@ _AGREEMENTS = frozenset(
 )
 _RESTRICTIONS = frozenset(
     ["sanctions", "ban", "restrictions", "embargo", "curbs", "blockade", "tariffs", "tariff", "controls", "levy",
-     "levies", "duties", "duty", "quotas", "curfew", "moratorium", "suspension", "blockade", "measures"]
+     "levies", "duties", "duty", "quotas", "curfew", "moratorium", "suspension", "blockade", "measures", "rules",
+     "requirement", "requirements", "screening", "checks", "limits", "visa", "visas", "licensing", "freeze"]
 )  # fmt: skip
 _MEASURES = frozenset(
     ["bill", "law", "draft", "proposal", "objection", "objections", "condition", "conditions", "demand", "demands",
-     "complaint", "charges", "nomination", "decree", "amendment", "reform"]
+     "complaint", "charges", "nomination", "decree", "amendment", "reform", "reservation", "reservations",
+     "dispute", "case", "claim", "claims", "candidacy", "veto"]
+)  # fmt: skip
+_YIELDING = frozenset(
+    ["lift", "remove", "reduce", "drop", "ease", "withdraw", "release", "scrap", "waive", "allow", "relax",
+     "resume", "reopen", "restore", "free", "cut", "suspend", "end", "halt"]
+)  # fmt: skip
+_CROWDS = frozenset(
+    ["protesters", "protestors", "demonstrators", "drivers", "truckers", "farmers", "residents", "activists",
+     "workers", "students", "villagers", "fishermen", "crowds", "crowd"]
 )  # fmt: skip
 _FUNDS = frozenset(
     ["loan", "loans", "grant", "grants", "aid", "funding", "assistance", "package", "million", "billion"]
@@ -391,13 +403,26 @@ def _retype(etype: str, tokens: list[Token], i: int, j: int, modes: set[tuple[st
     after = {t.low for t in tokens[j : j + 6]}
     if etype == "RETREAT" and word.startswith(("release", "releasing", "freed", "free")):
         near = {t.low for t in tokens[j : j + 9]} | {t.low for t in tokens[max(0, i - 4) : i]}
-        if not near & _PEOPLE:
+        counted = j < len(tokens) and tokens[j].low[:1].isdigit()  # "released 120 Rohingya"
+        if not near & _PEOPLE and not counted:
             return None  # "released a package of rules", "a statement released by": no captive set free
     if etype == "SANCTION" and word.startswith("suspend") and after & _CAMPAIGNS:
         return "RETREAT"  # "suspended its maritime campaign", "suspended its operations"
     if word.startswith("expel") and not (after | {t.low for t in tokens[max(0, i - 4) : i]}) & _ENVOYS:
         return "COERCE"  # people driven out, not diplomats sent home
-    if word.startswith("withdr") and after & _MEASURES:
+    wide = {t.low for t in tokens[j : j + 9]}
+    if (
+        etype == "AGREE"
+        and word.startswith("agree")
+        and any(
+            tokens[k].low == "to" and k + 1 < len(tokens) and tokens[k + 1].low in _YIELDING
+            for k in range(j, min(j + 4, len(tokens)))
+        )
+    ):
+        return "CONCEDE"  # "agreed to lift the levy", "agreed to remove a reference"
+    if etype == "COERCE" and word.startswith("block") and {t.low for t in tokens[max(0, i - 4) : i]} & _CROWDS:
+        return "PROTEST"  # "lorry drivers blocked the approach to the terminal"
+    if word.startswith("withdr") and wide & _MEASURES:
         return "CONCEDE"  # "withdrew a contested bill", "withdrew its objection"
     if etype == "RETREAT" and word.startswith("withdr") and after & _AGREEMENTS:
         return "SANCTION"  # leaving an agreement or a body is a sanction, not a retreat

@@ -288,6 +288,12 @@ def test_what_is_refused_is_part_of_the_refusal(kb: KnowledgeBase) -> None:
         ("Indonesia sent a note of protest to China.", "ACCUSE"),
         ("Kenya deployed 400 police officers to Haiti.", "AID"),
         ("Australia deployed troops to the Philippines for a joint exercise.", "MOBILIZE"),
+        ("Armenia agreed last month to remove a reference to Nagorno-Karabakh.", "CONCEDE"),
+        ('Georgia\'s ruling party withdrew its contested "foreign influence" bill.', "CONCEDE"),
+        ("Serbia on Tuesday released three Kosovo police officers.", "RETREAT"),
+        ("India relaxed business visa rules for Chinese technicians.", "CONCEDE"),
+        ("Lorry drivers blocked the approach to the Polish terminal.", "PROTEST"),
+        ("Residents and activists protested against pushbacks in Poland.", "PROTEST"),
     ],
 )
 def test_types_from_the_object(kb: KnowledgeBase, body: str, kind: str) -> None:
