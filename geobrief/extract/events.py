@@ -194,7 +194,7 @@ _DRILLS = frozenset(
     ["exercise", "exercises", "drill", "drills", "training", "patrol", "patrols", "mission", "transit", "escort"]
 )
 _IRREGULAR_PARTICIPLES = frozenset(["struck", "shot", "hit", "sent", "fought", "held", "met", "seized", "taken"])
-_AT_PLACE = frozenset(["ASSAULT", "COERCE", "MOBILIZE", "AID"])  # types whose place is often their target
+_AT_PLACE = frozenset(["ASSAULT", "COERCE", "MOBILIZE", "AID", "PROTEST"])  # types whose place is often their target
 _VENUE = re.compile(r"\b(?:in|at)\s+$", re.I)
 _WITH = re.compile(r"\b(?:with|between)\b", re.I)
 _BARE_NOUNS = frozenset(["support", "threat", "threats"])
@@ -383,6 +383,10 @@ _YIELDING = frozenset(
     ["lift", "remove", "reduce", "drop", "ease", "withdraw", "release", "scrap", "waive", "allow", "relax",
      "resume", "reopen", "restore", "free", "cut", "suspend", "end", "halt"]
 )  # fmt: skip
+_PASSAGES = frozenset(
+    ["border", "borders", "crossing", "crossings", "airspace", "strait", "straits", "port", "ports", "road", "roads",
+     "waters", "access", "route", "routes", "it", "frontier", "pipeline", "canal", "airport"]
+)  # fmt: skip
 _CROWDS = frozenset(
     ["protesters", "protestors", "demonstrators", "drivers", "truckers", "farmers", "residents", "activists",
      "workers", "students", "villagers", "fishermen", "crowds", "crowd"]
@@ -422,6 +426,10 @@ def _retype(etype: str, tokens: list[Token], i: int, j: int, modes: set[tuple[st
         return "CONCEDE"  # "agreed to lift the levy", "agreed to remove a reference"
     if etype == "COERCE" and word.startswith("block") and {t.low for t in tokens[max(0, i - 4) : i]} & _CROWDS:
         return "PROTEST"  # "lorry drivers blocked the approach to the terminal"
+    if etype == "COERCE" and word in ("closed", "closes", "close", "closing", "shut"):
+        if wide & {"embassy", "consulate", "mission"}:
+            return "SANCTION"  # "closed its embassy"
+        return "COERCE" if wide & _PASSAGES else None  # "closed all border crossings", "closed its airspace"
     if word.startswith("withdr") and wide & _MEASURES:
         return "CONCEDE"  # "withdrew a contested bill", "withdrew its objection"
     if etype == "RETREAT" and word.startswith("withdr") and after & _AGREEMENTS:
@@ -492,11 +500,17 @@ def _unnamed_victims(
     text, base = sentence.text, sentence.start
     for i, j, etype in found:
         head = tokens[i].low
-        if etype not in ("ASSAULT", "COERCE") or not (head.endswith(("ed", "en")) or head in _IRREGULAR_PARTICIPLES):
-            continue
         t0 = tokens[i].start - base
-        if not _PASSIVE_BEFORE.search(text, max(0, t0 - 40), t0) or any(e.type == etype for e in out):
+        if any(e.type == etype for e in out):
             continue
+        if etype == "COERCE" and head.startswith("block") and {t.low for t in tokens[max(0, i - 4) : i]} & _CROWDS:
+            etype = "PROTEST"
+        if etype != "PROTEST":  # protests are against the story's state; attacks only when told in the passive
+            participle = head.endswith(("ed", "en")) or head in _IRREGULAR_PARTICIPLES
+            if etype not in ("ASSAULT", "COERCE") or not participle:
+                continue
+            if not _PASSIVE_BEFORE.search(text, max(0, t0 - 40), t0):
+                continue
         out.append(
             RawEvent(type=etype, mode=None, actors=(), recipients=(focal.actor,), actor_roles=(),
                      recipient_roles=(focal.role or "",), status=_status(cues.status, i, j, tokens),
@@ -713,6 +727,8 @@ def find_events(
             actors_m, recips_m = [], actors_m  # "street protests in Zambia", "protests against the government"
         actors = tuple(dict.fromkeys(m.actor for m in actors_m))
         recipients = tuple(dict.fromkeys(m.actor for m in recips_m if m.actor not in actors))
+        if etype == "PROTEST" and not recipients and focal is not None and focal.actor not in actors:
+            recips_m, recipients = [focal], (focal.actor,)  # "tens of thousands marched": against the story's state
         if not actors and not recipients:
             continue
         if etype == "MOBILIZE" and recipients and trigger.lower().startswith(_SENDING):

@@ -294,6 +294,8 @@ def test_what_is_refused_is_part_of_the_refusal(kb: KnowledgeBase) -> None:
         ("India relaxed business visa rules for Chinese technicians.", "CONCEDE"),
         ("Lorry drivers blocked the approach to the Polish terminal.", "PROTEST"),
         ("Residents and activists protested against pushbacks in Poland.", "PROTEST"),
+        ("Bangkok closed all border crossings with Cambodia on Monday.", "COERCE"),
+        ("Poland closed its embassy in Minsk.", "SANCTION"),
     ],
 )
 def test_types_from_the_object(kb: KnowledgeBase, body: str, kind: str) -> None:
@@ -440,3 +442,9 @@ def test_supporting_and_threatening_as_verbs_are_events(kb: KnowledgeBase) -> No
 def test_unnamed_victims_are_the_story_state(kb: KnowledgeBase) -> None:
     body = "Myanmar's army shelled villages in Rakhine. Thousands have been killed and towns have been bombed."
     assert ("ASSAULT", (), ("MMR",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
+def test_protests_are_against_the_story_state(kb: KnowledgeBase) -> None:
+    body = "LUSAKA — Zambia withdrew the bill. Tens of thousands marched in Lusaka, Kitwe and Ndola on Monday."
+    assert ("PROTEST", (), ("ZMB",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+    assert "COERCE" not in [e[0] for e in _events(kb, "The talks closed with a joint statement by Japan.")]
