@@ -151,6 +151,8 @@ def _number_matches(text: str) -> list[re.Match[str]]:
 def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
     """Quantities in ``text``, offsets shifted by ``offset``."""
     out: list[Quantity] = []
+    low = text.lower()
+    tolls = "killed" in low or "injured" in low or "wounded" in low
     for m in _number_matches(text):
         raw = m.group("num")
         value = parse_number(raw)
@@ -194,7 +196,7 @@ def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
                         word = u.group(1).lower().rstrip("s")
                         value *= _DAYS[word]
                     break
-        if kind == "count" and (late := _LATE_TOLL.match(text, m.end(), m.end() + 110)) is not None:
+        if kind == "count" and tolls and (late := _LATE_TOLL.match(text, m.end(), m.end() + 110)) is not None:
             kind = (
                 "killed" if late.group(1).lower() == "killed" else "injured"
             )  # "12,000 civilians, ... have been killed"
@@ -218,7 +220,8 @@ def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
                 end=offset + m.start() + len(m.group(0).rstrip()),
             )
         )
-    for m in _A_PERIOD.finditer(text):  # "for over a week", "for a further year"
+    periods = _A_PERIOD.finditer(text) if "for " in text else ()
+    for m in periods:  # "for over a week", "for a further year"
         if not any(q.start - offset <= m.start(2) < q.end - offset for q in out):
             qualifier = "at_least" if m.group(1) and "over" in m.group(1).lower() else "exact"
             unit = m.group(3).lower()
