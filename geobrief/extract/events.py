@@ -491,6 +491,15 @@ def _speakers(text: str, base: int, mentions: list[Mention], t0: int) -> list[Me
     return out
 
 
+def _in_name(tokens: list[Token], i: int) -> bool:
+    """A capitalised word after another capitalised word ("Ministers' Meeting", "Affairs and Cooperation")."""
+    k = i - 1
+    if tokens[k].low in ("'", "'s", "and", "of", "for", "&") and k > 0:
+        k -= 1
+    prev = tokens[k].text
+    return prev[:1].isupper() and prev.isalpha() and not prev.isupper() and k > 0
+
+
 def _unnamed_victims(
     sentence: Sentence, tokens: list[Token], found: list[tuple[int, int, str]], cues: Cues, focal: Mention
 ) -> list[RawEvent]:
@@ -540,6 +549,8 @@ def find_events(
         return _unnamed_victims(sentence, tokens, found, found_cues, focal) if focal is not None else out
     cues = found_cues.status
     relative = ", which" in text or ", who" in text
+    words = [t for t in tokens if t.text[:1].isalpha()]
+    headline = len(words) > 2 and sum(t.text[:1].isupper() for t in words) > 0.6 * len(words)
     modes_here = found_cues.modes
     asked = False  # a request or refusal earlier in the sentence: what follows "to" is its content
     sent = False  # forces or supplies sent earlier in the sentence
@@ -551,8 +562,13 @@ def find_events(
             continue  # "troops sent to support Russia": the purpose of the sending, not another event
         asked = asked or found_type in ("REQUEST", "REJECT", "THREATEN")
         sent = sent or found_type in ("AID", "MOBILIZE")
-        if tokens[i].text[:1].isupper() and i > 0 and any(t.text in _NAME_HEADS for t in tokens[j : j + 3]):
-            continue  # "the Multinational Security Support Mission": part of a name
+        if (
+            tokens[i].text[:1].isupper()
+            and i > 0
+            and not headline
+            and (any(t.text in _NAME_HEADS for t in tokens[j : j + 3]) or _in_name(tokens, i))
+        ):
+            continue  # "the Multinational Security Support Mission", "the AU–EU Ministerial Meeting": names
         if i > 0 and tokens[i - 1].low == "-":
             continue  # "Iranian-backed": an adjective, not an event
         if (

@@ -427,11 +427,12 @@ def test_victims_and_officials_from_context(kb: KnowledgeBase) -> None:
         "Kenya leads the Multinational Security Support Mission in Haiti.",
         "Export controls confront the threats to our national security from China.",
         "A second flight to Juba is scheduled for Friday, provided that the airport remains open.",
+        "Ministers from Australia and Indonesia gathered for the ninth Defence Ministers' Meeting.",
     ],
 )
 def test_states_of_affairs_and_names_are_not_acts(kb: KnowledgeBase, body: str) -> None:
     types = [e[0] for e in _events(kb, body)]
-    assert "SUPPORT" not in types and "THREATEN" not in types and "AID" not in types
+    assert "SUPPORT" not in types and "THREATEN" not in types and "AID" not in types and "CONSULT" not in types
 
 
 def test_supporting_and_threatening_as_verbs_are_events(kb: KnowledgeBase) -> None:
@@ -448,3 +449,7 @@ def test_protests_are_against_the_story_state(kb: KnowledgeBase) -> None:
     body = "LUSAKA — Zambia withdrew the bill. Tens of thousands marched in Lusaka, Kitwe and Ndola on Monday."
     assert ("PROTEST", (), ("ZMB",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
     assert "COERCE" not in [e[0] for e in _events(kb, "The talks closed with a joint statement by Japan.")]
+
+
+def test_a_headline_keeps_its_capitalised_events(kb: KnowledgeBase) -> None:
+    assert "AGREE" in [e[0] for e in _events(kb, "Security Council Extends Mandate Of Panel On North Korea")]
