@@ -383,6 +383,10 @@ _YIELDING = frozenset(
     ["lift", "remove", "reduce", "drop", "ease", "withdraw", "release", "scrap", "waive", "allow", "relax",
      "resume", "reopen", "restore", "free", "cut", "suspend", "end", "halt"]
 )  # fmt: skip
+_OPENINGS = frozenset(
+    ["access", "list", "market", "markets", "supplies", "power", "electricity", "gas", "oil", "aid", "visas",
+     "relations", "ties", "service", "services", "crossings", "border", "airspace", "licences", "licenses"]
+)  # fmt: skip
 _PASSAGES = frozenset(
     ["border", "borders", "crossing", "crossings", "airspace", "strait", "straits", "port", "ports", "road", "roads",
      "waters", "access", "route", "routes", "it", "frontier", "pipeline", "canal", "airport"]
@@ -426,6 +430,13 @@ def _retype(etype: str, tokens: list[Token], i: int, j: int, modes: set[tuple[st
         return "CONCEDE"  # "agreed to lift the levy", "agreed to remove a reference"
     if etype == "COERCE" and word.startswith("block") and {t.low for t in tokens[max(0, i - 4) : i]} & _CROWDS:
         return "PROTEST"  # "lorry drivers blocked the approach to the terminal"
+    if etype == "CONCEDE" and word.startswith(("restor", "resum")):
+        # "restore electricity exports", "resume flights": a concession; "resumed talks", "resumed attacks": not
+        if wide & {"talks", "negotiations", "dialogue", "consultations", "contacts"}:
+            return "CONSULT"
+        if wide & _CAMPAIGNS or wide & {"shelling", "fire", "bombing"}:
+            return "ASSAULT"
+        return etype if wide & (_TRADE | _OPENINGS) else None
     if etype == "COERCE" and word in ("closed", "closes", "close", "closing", "shut"):
         if wide & {"embassy", "consulate", "mission"}:
             return "SANCTION"  # "closed its embassy"

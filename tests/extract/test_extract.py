@@ -296,6 +296,9 @@ def test_what_is_refused_is_part_of_the_refusal(kb: KnowledgeBase) -> None:
         ("Residents and activists protested against pushbacks in Poland.", "PROTEST"),
         ("Bangkok closed all border crossings with Cambodia on Monday.", "COERCE"),
         ("Poland closed its embassy in Minsk.", "SANCTION"),
+        ("Nigeria will restore electricity exports to Niger by December.", "CONCEDE"),
+        ("India and China resumed talks on the border in Beijing.", "CONSULT"),
+        ("Taiwan said it would compensate the Filipino fisherman's family.", "CONCEDE"),
     ],
 )
 def test_types_from_the_object(kb: KnowledgeBase, body: str, kind: str) -> None:
