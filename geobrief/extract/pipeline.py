@@ -48,7 +48,9 @@ _COREF_PHRASES = [
     ("official spokesperson", "official"), ("the spokesman", "official"), ("the ministry", "official"),
     ("external affairs minister", "official"), ("the chancellor", "official"),
     ("both ministers", "pair"), ("the two ministers", "pair"), ("both delegations", "pair"), ("both parties", "pair"),
-    ("the two leaders", "pair"), ("both leaders", "pair"), ("the two delegations", "pair"), ("the bloc", "body"), ("the alliance", "body"),
+    ("the two leaders", "pair"), ("both leaders", "pair"), ("the two delegations", "pair"), ("the two armies", "pair"),
+    ("both armies", "pair"), ("the two navies", "pair"), ("both navies", "pair"), ("the two militaries", "pair"),
+    ("the two governments", "pair"), ("the leaders", "body"), ("the bloc", "body"), ("the alliance", "body"),
     ("the agency", "body"), ("the organisation", "body"), ("the organization", "body"), ("the group", "body"),
     ("the ministers", "body"), ("the body", "body"), ("the militia", "body"), ("the movement", "body"),
     ("police", "domestic"), ("the police", "domestic"), ("riot police", "domestic"), ("the government", "domestic"),
@@ -129,6 +131,7 @@ class _Coreference:
             start, end = tokens[i].start, tokens[j - 1].end
             if any(m.start <= start < m.end for m in found):
                 continue
+            phrase = " ".join(t.low for t in tokens[i:j])
             before = sorted((m for m in out if m.end <= start), key=lambda m: m.start)
             state = next((m for m in reversed(before) if self._is_state(m)), self.state)
             if kind == "pair":  # "both sides", "the two countries": the last two states named before
@@ -177,6 +180,11 @@ class _Coreference:
                 body = next((m for m in reversed(before) if self._is_body(m)), None)
                 if body is None and index - self.body_sentence <= BODY_REACH:
                     body = self.body
+                if body is None and phrase in ("the ministers", "the leaders") and len(self.states) >= 2:
+                    for two in list(self.states.values())[-2:]:  # "the ministers" of the two states just named
+                        out.append(Mention(actor=two.actor, entity=two.entity, start=start, end=end,
+                                           text=text[start - offset : end - offset], how="coref", role="GOV"))  # fmt: skip
+                    continue
                 state, kind = body, "state"
             ref: Mention | None = state if kind == "state" else leader
             if ref is None:

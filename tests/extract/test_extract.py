@@ -456,3 +456,8 @@ def test_protests_are_against_the_story_state(kb: KnowledgeBase) -> None:
 
 def test_a_headline_keeps_its_capitalised_events(kb: KnowledgeBase) -> None:
     assert "AGREE" in [e[0] for e in _events(kb, "Security Council Extends Mandate Of Panel On North Korea")]
+
+
+def test_the_ministers_of_two_states_agree(kb: KnowledgeBase) -> None:
+    body = "Australia's defence minister met Indonesia's minister in Canberra. The ministers agreed to expand patrols."
+    assert ("AGREE", ("AUS", "IDN"), ()) in [(t, tuple(sorted(a)), r) for t, a, r, _s in _events(kb, body)]
