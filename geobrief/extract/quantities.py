@@ -77,7 +77,9 @@ _NUM = re.compile(
     re.IGNORECASE,
 )
 _NUM_WORDS = re.compile(r"(?P<cur>)(?P<num>(?<![\w-])(?:" + _NUMWORD + r")(?![\w]))" + _NUM_TAIL, re.IGNORECASE)
-_WORD_SET = frozenset(w for w in _WORDS if " " not in w) | {"a"}
+_WORD_SET = frozenset(w for w in _WORDS if " " not in w)
+_A_NUMBERS = ("a dozen", "a hundred", "a thousand")
+_LETTERS = re.compile(r"[a-z]+")
 _UNITS: list[tuple[str, re.Pattern[str]]] = [
     (
         "killed",
@@ -142,7 +144,8 @@ _LABEL_BEFORE = re.compile(
 
 def _number_matches(text: str) -> list[re.Match[str]]:
     found = list(_NUM.finditer(text)) if _DIGIT.search(text) else []
-    if not _WORD_SET.isdisjoint(text.lower().split()):
+    low = text.lower()
+    if not _WORD_SET.isdisjoint(_LETTERS.findall(low)) or any(a in low for a in _A_NUMBERS):
         found += _NUM_WORDS.finditer(text)
         found.sort(key=lambda m: m.start())
     return found
