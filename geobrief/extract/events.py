@@ -108,13 +108,14 @@ class RawEvent:
     trigger_start: int  # offset in the body
 
 
-def _clause(text: str, pos: int) -> tuple[int, int]:
-    start, end = 0, len(text)
-    for m in _CLAUSE_BREAK.finditer(text):
-        if m.end() <= pos:
-            start = m.end()
-        elif m.start() >= pos:
-            end = m.start()
+def _clause(breaks: list[tuple[int, int]], length: int, pos: int) -> tuple[int, int]:
+    """The clause around ``pos``: between the clause breaks (spans) before and after it."""
+    start, end = 0, length
+    for a, b in breaks:
+        if b <= pos:
+            start = b
+        elif a >= pos:
+            end = a
             break
     return start, end
 
@@ -560,8 +561,8 @@ def find_events(
         return _unnamed_victims(sentence, tokens, found, found_cues, focal) if focal is not None else out
     cues = found_cues.status
     relative = ", which" in text or ", who" in text
-    words = [t for t in tokens if t.text[:1].isalpha()]
-    headline = len(words) > 2 and sum(t.text[:1].isupper() for t in words) > 0.6 * len(words)
+    headline: bool | None = None  # a title-case line: worked out only when a capitalised trigger needs it
+    breaks: list[tuple[int, int]] | None = None  # clause breaks, found once
     modes_here = found_cues.modes
     asked = False  # a request or refusal earlier in the sentence: what follows "to" is its content
     sent = False  # forces or supplies sent earlier in the sentence
@@ -573,6 +574,9 @@ def find_events(
             continue  # "troops sent to support Russia": the purpose of the sending, not another event
         asked = asked or found_type in ("REQUEST", "REJECT", "THREATEN")
         sent = sent or found_type in ("AID", "MOBILIZE")
+        if tokens[i].text[:1].isupper() and i > 0 and headline is None:
+            words = [t for t in tokens if t.text[:1].isalpha()]
+            headline = len(words) > 2 and sum(t.text[:1].isupper() for t in words) > 0.6 * len(words)
         if (
             tokens[i].text[:1].isupper()
             and i > 0
@@ -606,7 +610,9 @@ def find_events(
         if any(a <= t0 < b or a < t1 <= b for a, b in spans):
             continue
         trigger = text[t0:t1]
-        c0, c1 = _clause(text, t0)
+        if breaks is None:
+            breaks = [m.span() for m in _CLAUSE_BREAK.finditer(text)]
+        c0, c1 = _clause(breaks, len(text), t0)
         actors_m: list[Mention] = []
         recips_m: list[Mention] = []
         by = _BY_AFTER.match(text, t1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from geobrief.extract.dates import find_dates
 from geobrief.extract.events import Cues, RawEvent, find_events, lexicon
@@ -131,7 +131,6 @@ class _Coreference:
             start, end = tokens[i].start, tokens[j - 1].end
             if any(m.start <= start < m.end for m in found):
                 continue
-            phrase = " ".join(t.low for t in tokens[i:j])
             before = sorted((m for m in out if m.end <= start), key=lambda m: m.start)
             state = next((m for m in reversed(before) if self._is_state(m)), self.state)
             if kind == "pair":  # "both sides", "the two countries": the last two states named before
@@ -180,7 +179,7 @@ class _Coreference:
                 body = next((m for m in reversed(before) if self._is_body(m)), None)
                 if body is None and index - self.body_sentence <= BODY_REACH:
                     body = self.body
-                if body is None and phrase in ("the ministers", "the leaders") and len(self.states) >= 2:
+                if body is None and tokens[j - 1].low in ("ministers", "leaders") and len(self.states) >= 2:
                     for two in list(self.states.values())[-2:]:  # "the ministers" of the two states just named
                         out.append(Mention(actor=two.actor, entity=two.entity, start=start, end=end,
                                            text=text[start - offset : end - offset], how="coref", role="GOV"))  # fmt: skip
@@ -326,6 +325,7 @@ def _owner(raw: list[RawEvent], at: int) -> RawEvent:
     return min(raw, key=lambda r: abs(r.trigger_start - at))
 
 
+@lru_cache(maxsize=4096)
 def _publisher(source: str | None, kb: KnowledgeBase) -> Mention | None:
     """The state or body that issued a text, from its SOURCE line ("U.S. Department of Defense — ...")."""
     if not source:
@@ -341,7 +341,12 @@ def _dateline_state(body: str, kb: KnowledgeBase) -> Mention | None:
     m = _DATELINE.search(body[:400])
     if m is None:
         return None
-    city = " ".join(w.capitalize() for w in m.group(1).split())
+    return _city_state(" ".join(w.capitalize() for w in m.group(1).split()), kb)
+
+
+@lru_cache(maxsize=4096)
+def _city_state(city: str, kb: KnowledgeBase) -> Mention | None:
+    """The state a dateline city is the capital of (or the state named), if the gazetteer knows it."""
     for found in gazetteer(kb).find(city, offset=-1_000_000):
         actor = kb.actors.get(found.entity)
         if actor is not None and actor.kind == "state" and found.how in ("capital", "name", "alias"):
