@@ -503,6 +503,17 @@ def _speakers(text: str, base: int, mentions: list[Mention], t0: int) -> list[Me
     return out
 
 
+def _with_coordinated(first: list[Mention], mentions: list[Mention], text: str, base: int) -> list[Mention]:
+    """``first`` (one mention or none) with the mentions coordinated after it ("Egypt, Ethiopia and Sudan")."""
+    group = list(first)
+    for m in mentions:
+        if group and m.start > group[-1].start:
+            if not (_COORD.match(text[group[-1].end - base : m.start - base]) or m.start == group[-1].start):
+                break
+            group.append(m)
+    return group
+
+
 def _in_name(tokens: list[Token], i: int) -> bool:
     """A capitalised word after another capitalised word ("Ministers' Meeting", "Affairs and Cooperation")."""
     k = i - 1
@@ -625,6 +636,8 @@ def find_events(
         later_agents = [] if nominal != [] or agents else [
             m for m in mentions if t1 < m.start - base <= min(c1, t1 + 80)
             and _LATER_BY.search(text, max(t1, m.start - base - 12), m.start - base)][:1]  # fmt: skip
+        agents = _with_coordinated(agents, mentions, text, base)  # "by Egypt, Ethiopia and Sudan"
+        later_agents = _with_coordinated(later_agents, mentions, text, base)
         if nominal == [] and not agents and not later_agents and tokens[j - 1].low in _AGENTIVE:
             owners = [
                 m for m in mentions if t1 < m.start - base <= t1 + 40 and _OF_AGENT.match(text[t1 : m.start - base])

@@ -461,3 +461,8 @@ def test_a_headline_keeps_its_capitalised_events(kb: KnowledgeBase) -> None:
 def test_the_ministers_of_two_states_agree(kb: KnowledgeBase) -> None:
     body = "Australia's defence minister met Indonesia's minister in Canberra. The ministers agreed to expand patrols."
     assert ("AGREE", ("AUS", "IDN"), ()) in [(t, tuple(sorted(a)), r) for t, a, r, _s in _events(kb, body)]
+
+
+def test_every_coordinated_agent_acts(kb: KnowledgeBase) -> None:
+    body = "The Secretary-General welcomes the agreement reached on Tuesday by Egypt, Ethiopia and Sudan."
+    assert ("AGREE", ("EGY", "ETH", "SDN"), ()) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
