@@ -384,6 +384,10 @@ _YIELDING = frozenset(
     ["lift", "remove", "reduce", "drop", "ease", "withdraw", "release", "scrap", "waive", "allow", "relax",
      "resume", "reopen", "restore", "free", "cut", "suspend", "end", "halt"]
 )  # fmt: skip
+_FORCES = frozenset(
+    ["units", "troops", "battalions", "batteries", "forces", "warships", "ships", "jets", "aircraft", "tanks",
+     "missiles", "soldiers", "brigades", "divisions", "artillery", "reinforcements", "vessels", "destroyers"]
+)  # fmt: skip
 _OPENINGS = frozenset(
     ["access", "list", "market", "markets", "supplies", "power", "electricity", "gas", "oil", "aid", "visas",
      "relations", "ties", "service", "services", "crossings", "border", "airspace", "licences", "licenses"]
@@ -468,6 +472,17 @@ def _retype(etype: str, tokens: list[Token], i: int, j: int, modes: set[tuple[st
         return "AID"  # "pledged $3 billion towards reconstruction"
     if etype == "AGREE" and after & {"sanctions", "sanction", "restrictions", "embargo"}:
         return "SANCTION"  # "approved new sanctions", "extended its sanctions"
+    if etype == "MOBILIZE" and word in ("moved", "moving", "moves") and not wide & _FORCES:
+        return None  # "moved to Geneva", "moving on": only forces moved are a mobilisation
+    if (
+        etype == "MOBILIZE"
+        and word.startswith("launch")
+        and (
+            wide & {"appeal", "appeals", "campaign", "initiative", "inquiry", "investigation", "probe", "website"}
+            or {t.low for t in tokens[max(0, i - 3) : i]} & _STRIKE_WORDS
+        )
+    ):
+        return None  # "launched a flash appeal"; "the offensive launched on Tuesday": told by its own noun
     if etype == "MOBILIZE" and word.startswith(("launch", "fired", "fire")):
         if word.startswith("fire") and "water" in after and "cannon" in after:
             return "COERCE"

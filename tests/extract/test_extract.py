@@ -299,6 +299,7 @@ def test_what_is_refused_is_part_of_the_refusal(kb: KnowledgeBase) -> None:
         ("Nigeria will restore electricity exports to Niger by December.", "CONCEDE"),
         ("India and China resumed talks on the border in Beijing.", "CONSULT"),
         ("Taiwan said it would compensate the Filipino fisherman's family.", "CONCEDE"),
+        ("Pakistan's army moved two additional infantry battalions to the area.", "MOBILIZE"),
     ],
 )
 def test_types_from_the_object(kb: KnowledgeBase, body: str, kind: str) -> None:
@@ -466,3 +467,8 @@ def test_the_ministers_of_two_states_agree(kb: KnowledgeBase) -> None:
 def test_every_coordinated_agent_acts(kb: KnowledgeBase) -> None:
     body = "The Secretary-General welcomes the agreement reached on Tuesday by Egypt, Ethiopia and Sudan."
     assert ("AGREE", ("EGY", "ETH", "SDN"), ()) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
+def test_launching_an_appeal_is_not_a_mobilisation(kb: KnowledgeBase) -> None:
+    assert "MOBILIZE" not in [e[0] for e in _events(kb, "The United Nations launched a flash appeal for Vanuatu.")]
+    assert "MOBILIZE" not in [e[0] for e in _events(kb, "Japan's trade envoy moved to Geneva in May.")]
