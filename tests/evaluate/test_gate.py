@@ -17,14 +17,14 @@ from tests.conftest import CORPUS
 
 GOLD = Path(__file__).resolve().parents[1] / "data" / "gold"
 FLOORS = {
-    "type_macro_f1": 0.62,
-    "event_f1": 0.65,
-    "actor_recipient_f1": 0.70,
-    "quantity_accuracy": 0.85,
-    "date_accuracy": 0.75,
-    "status_accuracy": 0.77,
+    "type_macro_f1": 0.65,
+    "event_f1": 0.67,
+    "actor_recipient_f1": 0.72,
+    "quantity_accuracy": 0.90,
+    "date_accuracy": 0.79,
+    "status_accuracy": 0.78,
 }
-SWAP_CEILING = 0.04
+SWAP_CEILING = 0.035
 
 if not CORPUS.exists():
     pytest.skip("the corpus (../shared/corpus) is not beside the repository", allow_module_level=True)
@@ -37,7 +37,7 @@ def report(kb: KnowledgeBase) -> Report:
 
 def test_gold_set_is_large_enough() -> None:
     docs = load_gold(GOLD)
-    assert sum(len(d.events) for d in docs) >= 1000
+    assert sum(len(d.events) for d in docs) >= 1400
     assert {d.split for d in docs} == {"dev", "test"}
     assert {t for d in docs for e in d.events for t in [e.type]} >= {"ASSAULT", "COERCE", "AID", "SANCTION"}
 
