@@ -771,10 +771,12 @@ def find_events(
             if (head.endswith(("ed", "en")) or head in _IRREGULAR_PARTICIPLES) and _PASSIVE_BEFORE.search(
                 text, max(0, t0 - 40), t0
             ):
-                if actors_m:  # "WFP trucks had been looted", "200 soldiers have been killed": the subject suffered
+                if actors_m and etype not in ("RETREAT", "MOBILIZE"):
+                    # "WFP trucks had been looted", "200 soldiers have been killed": the subject suffered the act
+                    # (forces "pulled back" or "assigned" are still their own state's)
                     actors_m, recips_m = [], actors_m
-                elif speakers and not recips_m:  # "Ukraine said 19,000 children had been deported": its own people
-                    recips_m = speakers[:1]
+                elif speakers and not recips_m and (etype == "ASSAULT" or head.startswith("deport")):
+                    recips_m = speakers[:1]  # "Ukraine said 19,000 children had been deported": its own people
         if nominal is not None and refusal is not None and 0 <= i - refusal[0] <= 3:
             if not nominal:
                 continue  # "rejected the demand": what is refused is part of the refusal

@@ -165,7 +165,8 @@ class _Coreference:
             if kind == "official":  # "the prime minister": the leader just named, else the story's own state
                 kind = "leader" if leader is not None or index - self.leader_sentence <= LEADER_REACH else "domestic"
                 gov = next((m for m in reversed(before) if m.role == "GOV" and self._is_state(m)), None)
-                if kind == "domestic" and (gov or (self.gov if index - self.gov_sentence <= 1 else None)):
+                ministry = tokens[j - 1].low in ("ministry", "spokesperson", "spokesman")
+                if kind == "domestic" and ministry and (gov or (self.gov if index - self.gov_sentence <= 1 else None)):
                     # "China's Ministry of Commerce said ... The ministry also opened": that government
                     state, kind = gov or self.gov, "state"
             if kind == "we":  # the official or leader speaking, else the text's publisher

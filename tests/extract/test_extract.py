@@ -472,3 +472,10 @@ def test_every_coordinated_agent_acts(kb: KnowledgeBase) -> None:
 def test_launching_an_appeal_is_not_a_mobilisation(kb: KnowledgeBase) -> None:
     assert "MOBILIZE" not in [e[0] for e in _events(kb, "The United Nations launched a flash appeal for Vanuatu.")]
     assert "MOBILIZE" not in [e[0] for e in _events(kb, "Japan's trade envoy moved to Geneva in May.")]
+
+
+def test_own_forces_moved_in_the_passive_are_still_the_actor(kb: KnowledgeBase) -> None:
+    body = "Under the deal, Kosovo's special police units are to be pulled back from four municipalities."
+    assert ("RETREAT", ("XKX",), ()) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+    body = "CANBERRA — The Deputy Prime Minister welcomed Indonesia's decision to send 200 personnel."
+    assert ("SUPPORT", ("AUS",), ("IDN",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
