@@ -198,6 +198,7 @@ _IRREGULAR_PARTICIPLES = frozenset(["struck", "shot", "hit", "sent", "fought", "
 _AT_PLACE = frozenset(["ASSAULT", "COERCE", "MOBILIZE", "AID", "PROTEST"])  # types whose place is often their target
 _VENUE = re.compile(r"\b(?:in|at)\s+$", re.I)
 _WITH = re.compile(r"\b(?:with|between)\b", re.I)
+_SETTINGS = frozenset(["debate", "discussion", "briefing", "session"])
 _BARE_NOUNS = frozenset(["support", "threat", "threats"])
 _VERB_CONTEXT = frozenset(
     ["to", "will", "would", "could", "can", "may", "might", "must", "should", "also", "and", "not", "strongly",
@@ -610,6 +611,12 @@ def find_events(
             and (any(t.text in _NAME_HEADS for t in tokens[j : j + 3]) or _in_name(tokens, i))
         ):
             continue  # "the Multinational Security Support Mission", "the AU–EU Ministerial Meeting": names
+        if (
+            found_type == "CONSULT"
+            and tokens[i].low in _SETTINGS
+            and any(tokens[k].low in ("in", "at", "during") for k in range(max(0, i - 3), i))
+        ):
+            continue  # "in the ensuing debate", "at the noon briefing": the setting of what is reported
         if i > 0 and tokens[i - 1].low == "-":
             continue  # "Iranian-backed": an adjective, not an event
         if (

@@ -432,6 +432,7 @@ def test_victims_and_officials_from_context(kb: KnowledgeBase) -> None:
         "Export controls confront the threats to our national security from China.",
         "A second flight to Juba is scheduled for Friday, provided that the airport remains open.",
         "Ministers from Australia and Indonesia gathered for the ninth Defence Ministers' Meeting.",
+        "In the ensuing debate, the representative of the United Kingdom spoke first.",
     ],
 )
 def test_states_of_affairs_and_names_are_not_acts(kb: KnowledgeBase, body: str) -> None:
