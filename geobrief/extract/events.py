@@ -199,7 +199,7 @@ _AT_PLACE = frozenset(["ASSAULT", "COERCE", "MOBILIZE", "AID", "PROTEST"])  # ty
 _VENUE = re.compile(r"\b(?:in|at)\s+$", re.I)
 _WITH = re.compile(r"\b(?:with|between)\b", re.I)
 _SETTINGS = frozenset(["debate", "discussion", "briefing", "session"])
-_BARE_NOUNS = frozenset(["support", "threat", "threats"])
+_BARE_NOUNS = frozenset(["support", "threat", "threats", "agreement", "accord", "pact", "deal"])
 _VERB_CONTEXT = frozenset(
     ["to", "will", "would", "could", "can", "may", "might", "must", "should", "also", "and", "not", "strongly",
      "fully", "firmly", "continue", "continues", "we", "they", "i", "which", "who", "it", "he", "she", "still",
