@@ -594,7 +594,9 @@ def find_events(
     asked = False  # a request or refusal earlier in the sentence: what follows "to" is its content
     sent = False  # forces or supplies sent earlier in the sentence
     refusal: tuple[int, list[Mention]] | None = None  # the last refusal: its end token and its actors
-    for i, j, found_type in found:
+    prev_end: int | None = None  # where the previous trigger of the sentence ended
+    for n_found, (i, j, found_type) in enumerate(found):
+        prev_end = found[n_found - 1][1] if n_found else None
         if asked and any(tokens[k].low == "to" for k in range(max(0, i - 3), i)):
             continue
         if sent and found_type == "SUPPORT" and any(tokens[k].low == "to" for k in range(max(0, i - 2), i)):
@@ -688,6 +690,15 @@ def find_events(
             and (not nominal or tokens[j - 1].low == "support")
         ):
             continue  # "budget support", "the threats to our security": a state of affairs, not an act
+        if (
+            etype == "SANCTION"
+            and nominal == []
+            and not agents
+            and not later_agents
+            and prev_end is not None
+            and (0 <= i - prev_end <= 3)
+        ):
+            continue  # "lifted a ban", "easing curbs", "extend the arms embargo": the object of another event
         if later_agents:
             actors_m = later_agents
             recips_m = [m for m in mentions if t1 <= m.start - base < later_agents[0].start - base

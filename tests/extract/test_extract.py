@@ -480,3 +480,8 @@ def test_own_forces_moved_in_the_passive_are_still_the_actor(kb: KnowledgeBase) 
     assert ("RETREAT", ("XKX",), ()) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
     body = "CANBERRA — The Deputy Prime Minister welcomed Indonesia's decision to send 200 personnel."
     assert ("SUPPORT", ("AUS",), ("IDN",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
+def test_a_restriction_lifted_is_not_a_new_sanction(kb: KnowledgeBase) -> None:
+    types = [e[0] for e in _events(kb, "Azerbaijan has lifted a ban on Armenian goods crossing its territory.")]
+    assert "SANCTION" not in types and "CONCEDE" in types
