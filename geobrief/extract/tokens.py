@@ -164,48 +164,9 @@ class PhraseMatcher(Generic[T]):
         return (single, by_next, other)
 
     def find(self, tokens: list[Token]) -> list[tuple[int, int, T]]:
-        """(first token index, end token index, payload) of each match, left to right."""
-        out: list[tuple[int, int, T]] = []
-        n = len(tokens)
-        cache, candidates = self._cache, self._candidates
-        if self._prefix:
-            starts: list[int] = list(range(n))
-        else:  # only exact first words: look only where one stands
-            exact = self._exact
-            starts = [k for k, t in enumerate(tokens) if t[3] in exact or t[4] in exact]
-        end = 0
-        for i in starts:
-            if i < end:
-                continue
-            cands = cache.get(tokens[i][3])  # the token's normalised form
-            if cands is None:
-                cands = candidates(tokens[i])
-            if cands is _NONE:
-                continue
-            single, by_next, other = cands
-            best_j, best_spec, best = i, -1, None
-            for payload, spec in single:
-                if (i + 1, spec) > (best_j, best_spec):
-                    best_j, best_spec, best = i + 1, spec, payload
-            nxt = by_next.get(tokens[i + 1][4]) if by_next and i + 1 < n else None
-            for first, group in ((i + 2, nxt), (i + 1, other)):
-                for rest, payload, spec in group or ():
-                    j = first
-                    for w in rest:  # _fits, inlined
-                        if j >= n:
-                            break
-                        form = tokens[j][3] if w.exact else tokens[j][4]
-                        if not (form.startswith(w.key) if w.prefix else form == w.key):
-                            break
-                        j += 1
-                    else:  # longest match wins; among equals, the most specific first word
-                        if (j, spec) > (best_j, best_spec):
-                            best_j, best_spec, best = j, spec, payload
-            if best_spec < 0:
-                continue
-            out.append((i, best_j, best))  # type: ignore[arg-type]
-            end = best_j
-        return out
+        """(first token index, end token index, payload) of each match, left to right: leftmost-longest and
+        non-overlapping."""
+        return longest(self.find_all(tokens))
 
     def find_all(self, tokens: list[Token]) -> list[tuple[int, int, T, int]]:
         """Every match at every position, overlaps included: (start, end, payload, specificity)."""
@@ -224,9 +185,9 @@ class PhraseMatcher(Generic[T]):
             if i + 1 >= n:
                 continue
             nxt = by_next.get(tokens[i + 1][4]) if by_next else None
-            if nxt:
-                for rest, payload, spec in nxt:
-                    j = i + 2
+            for first, group in ((i + 2, nxt), (i + 1, other)):
+                for rest, payload, spec in group or ():
+                    j = first
                     for w in rest:  # _fits, inlined: this loop is the hot path of extraction
                         if j >= n:
                             break
@@ -236,17 +197,6 @@ class PhraseMatcher(Generic[T]):
                         j += 1
                     else:
                         out.append((i, j, payload, spec))
-            for rest, payload, spec in other:
-                j = i + 1
-                for w in rest:
-                    if j >= n:
-                        break
-                    form = tokens[j][3] if w.exact else tokens[j][4]
-                    if not (form.startswith(w.key) if w.prefix else form == w.key):
-                        break
-                    j += 1
-                else:
-                    out.append((i, j, payload, spec))
         return out
 
 
