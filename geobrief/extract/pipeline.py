@@ -96,6 +96,12 @@ def words(kb: KnowledgeBase) -> PhraseMatcher[tuple[str, object]]:
 LEADER_REACH = 1  # sentences after a named leader in which "he" or "the president" still refers to them
 
 
+def _stand_in(ref: Mention, start: int, end: int, text: str, offset: int, role: str | None) -> Mention:
+    """A coreference mention at [start, end) of ``text`` (which starts at ``offset``) standing for ``ref``."""
+    return Mention(actor=ref.actor, entity=ref.entity, start=start, end=end, text=text[start - offset : end - offset],
+                   how="coref", role=role)  # fmt: skip
+
+
 class _Coreference:
     """Resolves "that country", "he", "the president" to the last state or leader named."""
 
@@ -135,8 +141,7 @@ class _Coreference:
             state = next((m for m in reversed(before) if self._is_state(m)), self.state)
             if kind == "pair":  # "both sides", "the two countries": the last two states named before
                 for two in list(self.states.values())[-2:] if len(self.states) >= 2 else []:
-                    out.append(Mention(actor=two.actor, entity=two.entity, start=start, end=end,
-                                       text=text[start - offset : end - offset], how="coref", role=two.role))  # fmt: skip
+                    out.append(_stand_in(two, start, end, text, offset, two.role))
                 continue
             # subjects are preferred referents: the first leader named in this sentence, else in the last
             leader = next((m for m in before if m.how == "leader"), None)
@@ -182,24 +187,13 @@ class _Coreference:
                     body = self.body
                 if body is None and tokens[j - 1].low in ("ministers", "leaders") and len(self.states) >= 2:
                     for two in list(self.states.values())[-2:]:  # "the ministers" of the two states just named
-                        out.append(Mention(actor=two.actor, entity=two.entity, start=start, end=end,
-                                           text=text[start - offset : end - offset], how="coref", role="GOV"))  # fmt: skip
+                        out.append(_stand_in(two, start, end, text, offset, "GOV"))
                     continue
                 state, kind = body, "state"
             ref: Mention | None = state if kind == "state" else leader
             if ref is None:
                 continue
-            out.append(
-                Mention(
-                    actor=ref.actor,
-                    entity=ref.entity,
-                    start=start,
-                    end=end,
-                    text=text[start - offset : end - offset],
-                    how="coref",
-                    role="GOV" if kind == "leader" else ref.role,
-                )
-            )
+            out.append(_stand_in(ref, start, end, text, offset, "GOV" if kind == "leader" else ref.role))
         first_leader = next((m for m in found if m.how == "leader"), None)
         if first_leader is not None:
             self.leader, self.leader_sentence = first_leader, index
