@@ -139,6 +139,8 @@ def _group_before(mentions: list[Mention], text: str, base: int, limit: int, flo
 
 def _status(cues: list[tuple[int, int, str]], ti: int, tj: int, tokens: list[Token]) -> Status:
     """Status from cue words, by where they stand relative to the trigger's tokens [ti, tj)."""
+    if not cues:
+        return "denied" if tj < len(tokens) and tokens[tj].low == "no" else "asserted"
     kinds_before = {k for i, _j, k in cues if i < ti}
     near = {k for i, _j, k in cues if ti - 5 <= i < ti}
     if any(k == "denied" and i < tj + 6 for i, _j, k in cues):
@@ -209,6 +211,7 @@ _NAME_HEADS = frozenset(
     ["Mission", "Forces", "Force", "Group", "Office", "Agreement", "Act", "Fund", "Programme", "Program",
      "Committee", "Operation", "Initiative", "Team", "Partnership", "Treaty", "Command", "Centre", "Center"]
 )  # fmt: skip
+_NO_RETYPE = frozenset(["ASSAULT", "ACCUSE", "REQUEST", "REJECT", "CONSULT", "COOPERATE", "PROTEST", "THREATEN", "AID"])
 _JOINT = frozenset(["joint", "bilateral", "trilateral", "multilateral", "combined", "multinational"])
 _TOLLS = frozenset(["killed", "injured", "wounded", "left"])
 _CONSEQUENCES = frozenset(["killing", "injuring", "wounding", "leaving"])
@@ -414,6 +417,8 @@ def _retype(etype: str, tokens: list[Token], i: int, j: int, modes: set[tuple[st
     """Refine a trigger's type from its object: "launched strikes" is an assault, "fired water cannon"
     coercion, "a test" of no weapon is no event."""
     word = tokens[i].low
+    if etype in _NO_RETYPE and not word.startswith(("withdr", "expel", "fire")):
+        return etype  # no rule below refines these
     after = {t.low for t in tokens[j : j + 6]}
     if etype == "RETREAT" and word.startswith(("release", "releasing", "freed", "free")):
         near = {t.low for t in tokens[j : j + 9]} | {t.low for t in tokens[max(0, i - 4) : i]}
