@@ -212,6 +212,7 @@ _NAME_HEADS = frozenset(
      "Committee", "Operation", "Initiative", "Team", "Partnership", "Treaty", "Command", "Centre", "Center"]
 )  # fmt: skip
 _NO_RETYPE = frozenset(["ASSAULT", "ACCUSE", "REQUEST", "REJECT", "CONSULT", "COOPERATE", "PROTEST", "THREATEN", "AID"])
+_FROM = re.compile(r"\bfrom\s+(?:the\s+)?$", re.I)
 _JOINT = frozenset(["joint", "bilateral", "trilateral", "multilateral", "combined", "multinational"])
 _TOLLS = frozenset(["killed", "injured", "wounded", "left"])
 _CONSEQUENCES = frozenset(["killing", "injuring", "wounding", "leaving"])
@@ -811,6 +812,13 @@ def find_events(
             and all(m.how not in ("demonym", "group") for m in actors_m)
         ):
             actors_m, recips_m = [], actors_m  # "street protests in Zambia", "protests against the government"
+        if etype == "AID" and tokens[i].low.startswith("receiv"):
+            # "North Korea received air-defence systems from Moscow": the giver follows "from"
+            givers = [m for m in mentions if t1 <= m.start - base <= min(c1, t1 + 90)
+                      and _FROM.search(text, max(0, m.start - base - 8), m.start - base)][:1]  # fmt: skip
+            if not givers:
+                continue  # received what, from whom? not aid we can place
+            actors_m, recips_m = givers, [m for m in actors_m if m not in givers]
         actors = tuple(dict.fromkeys(m.actor for m in actors_m))
         recipients = tuple(dict.fromkeys(m.actor for m in recips_m if m.actor not in actors))
         if etype == "PROTEST" and not recipients and focal is not None and focal.actor not in actors:

@@ -485,3 +485,9 @@ def test_own_forces_moved_in_the_passive_are_still_the_actor(kb: KnowledgeBase) 
 def test_a_restriction_lifted_is_not_a_new_sanction(kb: KnowledgeBase) -> None:
     types = [e[0] for e in _events(kb, "Azerbaijan has lifted a ban on Armenian goods crossing its territory.")]
     assert "SANCTION" not in types and "CONCEDE" in types
+
+
+def test_what_is_received_comes_from_the_giver(kb: KnowledgeBase) -> None:
+    body = "North Korea is believed to have received air-defence systems from Moscow in return."
+    assert ("AID", ("RUS",), ("PRK",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+    assert "AID" not in [e[0] for e in _events(kb, "Japan received the report on Monday.")]
