@@ -211,7 +211,7 @@ _NAME_HEADS = frozenset(
     ["Mission", "Forces", "Force", "Group", "Office", "Agreement", "Act", "Fund", "Programme", "Program",
      "Committee", "Operation", "Initiative", "Team", "Partnership", "Treaty", "Command", "Centre", "Center"]
 )  # fmt: skip
-_NO_RETYPE = frozenset(["ASSAULT", "ACCUSE", "REQUEST", "REJECT", "CONSULT", "COOPERATE", "PROTEST", "THREATEN", "AID"])
+_NO_RETYPE = frozenset(["ASSAULT", "ACCUSE", "REQUEST", "REJECT", "CONSULT", "PROTEST", "THREATEN", "AID"])
 _FROM = re.compile(r"\bfrom\s+(?:the\s+)?$", re.I)
 _JOINT = frozenset(["joint", "bilateral", "trilateral", "multilateral", "combined", "multinational"])
 _TOLLS = frozenset(["killed", "injured", "wounded", "left"])
@@ -440,6 +440,8 @@ def _retype(etype: str, tokens: list[Token], i: int, j: int, modes: set[tuple[st
         )
     ):
         return "CONCEDE"  # "agreed to lift the levy", "agreed to remove a reference"
+    if etype == "COOPERATE" and word.startswith("escort") and "out" in wide:
+        return "COERCE"  # "escorted a coast guard ship out of its waters"
     if etype == "COERCE" and word.startswith("block") and {t.low for t in tokens[max(0, i - 4) : i]} & _CROWDS:
         return "PROTEST"  # "lorry drivers blocked the approach to the terminal"
     if etype == "CONCEDE" and word.startswith(("restor", "resum")):

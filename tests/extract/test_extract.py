@@ -300,6 +300,8 @@ def test_what_is_refused_is_part_of_the_refusal(kb: KnowledgeBase) -> None:
         ("India and China resumed talks on the border in Beijing.", "CONSULT"),
         ("Taiwan said it would compensate the Filipino fisherman's family.", "CONCEDE"),
         ("Pakistan's army moved two additional infantry battalions to the area.", "MOBILIZE"),
+        ("Indonesia's patrol vessel escorted a Chinese coast guard ship out of its waters.", "COERCE"),
+        ("Cambodia will free four Thai soldiers taken prisoner in the clash.", "COERCE"),
     ],
 )
 def test_types_from_the_object(kb: KnowledgeBase, body: str, kind: str) -> None:
