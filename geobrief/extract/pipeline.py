@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 from geobrief.extract.dates import find_dates
@@ -331,6 +331,23 @@ def _publisher(source: str | None, kb: KnowledgeBase) -> Mention | None:
     return states[0] if states else None
 
 
+REPLIES = frozenset(["REJECT", "ACCUSE", "THREATEN"])
+
+
+def _replies(events: list[Event]) -> list[Event]:
+    """A refusal, accusation or threat that names no one answers whoever last acted on its actor: "Iran
+    rejected the designations" after "the Treasury designated Iranian firms" is a rejection of the US."""
+    out: list[Event] = []
+    for ev in events:
+        if ev.type in REPLIES and ev.actors and not ev.recipients:
+            last = next((e for e in reversed(out) if set(e.recipients) & set(ev.actors) and e.actors), None)
+            others = tuple(a for a in last.actors if a not in ev.actors) if last else ()
+            if others:
+                ev = replace(ev, recipients=others, recipient_roles=tuple("" for _ in others))
+        out.append(ev)
+    return out
+
+
 def _dateline_state(body: str, kb: KnowledgeBase) -> Mention | None:
     """The state whose capital or name a story's dateline gives, if any."""
     m = _DATELINE.search(body[:400])
@@ -415,6 +432,7 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
                     evidence=Evidence(source=article.id, start=sent.start, end=sent.end, text=sent.text),
                 )
             )
+    events = _replies(events)
     return Extraction(
         article=article,
         sentences=tuple(sentences),

@@ -493,3 +493,8 @@ def test_what_is_received_comes_from_the_giver(kb: KnowledgeBase) -> None:
     body = "North Korea is believed to have received air-defence systems from Moscow in return."
     assert ("AID", ("RUS",), ("PRK",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
     assert "AID" not in [e[0] for e in _events(kb, "Japan received the report on Monday.")]
+
+
+def test_a_refusal_that_names_no_one_answers_who_acted_last(kb: KnowledgeBase) -> None:
+    body = "The United States designated 14 Iranian firms on Tuesday. Iran's foreign ministry rejected the move."
+    assert ("REJECT", ("IRN",), ("USA",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
