@@ -348,6 +348,31 @@ def _replies(events: list[Event]) -> list[Event]:
     return out
 
 
+_MEDIATION = ("mediat", "broker", "host", "negotiat", "facilitat")
+
+
+def _mediated(events: list[Event], mentions: list[Mention], kb: KnowledgeBase) -> list[Event]:
+    """Talks hosted, brokered or mediated by a third party are between the two states named last before them
+    (when the sentence names fewer): "a truce negotiated at talks hosted by Malaysia" after "Thailand and
+    Cambodia"."""
+    out: list[Event] = []
+    for ev in events:
+        if ev.type == "CONSULT" and ev.actors and len(ev.recipients) < 2 and ev.trigger.lower().startswith(_MEDIATION):
+            at = ev.trigger_start if ev.trigger_start is not None else ev.evidence.start
+            recent: dict[str, None] = {}
+            for m in reversed([m for m in mentions if m.end <= at]):
+                actor = kb.actors.get(m.entity)
+                if actor is not None and actor.kind == "state" and m.actor not in ev.actors:
+                    recent.setdefault(m.actor)
+                if len(recent) == 2:
+                    break
+            parties = tuple(dict.fromkeys((*ev.recipients, *recent)))[:2]
+            if len(parties) == 2:
+                ev = replace(ev, recipients=parties, recipient_roles=("", ""))
+        out.append(ev)
+    return out
+
+
 def _dateline_state(body: str, kb: KnowledgeBase) -> Mention | None:
     """The state whose capital or name a story's dateline gives, if any."""
     m = _DATELINE.search(body[:400])
@@ -432,7 +457,7 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
                     evidence=Evidence(source=article.id, start=sent.start, end=sent.end, text=sent.text),
                 )
             )
-    events = _replies(events)
+    events = _mediated(_replies(events), mentions, kb)
     return Extraction(
         article=article,
         sentences=tuple(sentences),

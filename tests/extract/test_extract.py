@@ -498,3 +498,9 @@ def test_what_is_received_comes_from_the_giver(kb: KnowledgeBase) -> None:
 def test_a_refusal_that_names_no_one_answers_who_acted_last(kb: KnowledgeBase) -> None:
     body = "The United States designated 14 Iranian firms on Tuesday. Iran's foreign ministry rejected the move."
     assert ("REJECT", ("IRN",), ("USA",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
+def test_talks_hosted_by_a_third_party_are_between_the_two_sides(kb: KnowledgeBase) -> None:
+    body = "Thailand and Cambodia agreed to a truce on Sunday. The truce was negotiated at talks hosted by Malaysia."
+    events = [(t, a, tuple(sorted(r))) for t, a, r, _s in _events(kb, body)]
+    assert ("CONSULT", ("MYS",), ("KHM", "THA")) in events
