@@ -137,12 +137,18 @@ def _group_before(mentions: list[Mention], text: str, base: int, limit: int, flo
     return list(reversed(group))
 
 
-def _status(cues: list[tuple[int, int, str]], ti: int, tj: int, tokens: list[Token]) -> Status:
-    """Status from cue words, by where they stand relative to the trigger's tokens [ti, tj)."""
+def _status(cues: list[tuple[int, int, str]], ti: int, tj: int, tokens: list[Token], etype: str = "") -> Status:
+    """Status from cue words, by where they stand relative to the trigger's tokens [ti, tj). A verbal act
+    ("urged", "condemned") that a text says someone made is asserted: the saying is the act."""
     if not cues:
         return "denied" if tj < len(tokens) and tokens[tj].low == "no" else "asserted"
     kinds_before = {k for i, _j, k in cues if i < ti}
     near = {k for i, _j, k in cues if ti - 5 <= i < ti}
+    would = any(tokens[i].low == "would" for i, _j, k in cues if ti - 5 <= i < ti and k == "hypothetical")
+    said = any(k == "reported" for i, _j, k in cues if i < ti)
+    conditional = any(tokens[i].low in ("if", "could", "might", "may") for i, _j, _k in cues if i < ti)
+    if would and said and not conditional:
+        near = (near - {"hypothetical"}) | {"planned"}  # "said it would provide": a plan reported
     if any(k == "denied" and i < tj + 6 for i, _j, k in cues):
         return "denied"
     if "negated" in {k for i, _j, k in cues if ti - 4 <= i < ti}:
@@ -157,6 +163,8 @@ def _status(cues: list[tuple[int, int, str]], ti: int, tj: int, tokens: list[Tok
         return "reported"
     if tj < len(tokens) and tokens[tj].low == "no":
         return "denied"  # "sent no weapons"
+    if etype in _VERBAL:
+        return "asserted"
     # "X said (that) Y attacked" or "Y attacked, X said": the text reports someone's account
     for i, _j, k in cues:
         if k != "reported":
@@ -169,6 +177,7 @@ def _status(cues: list[tuple[int, int, str]], ti: int, tj: int, tokens: list[Tok
     return "asserted"
 
 
+_VERBAL = frozenset(["REQUEST", "ACCUSE", "REJECT", "SUPPORT"])  # acts done by saying
 _SENDING = ("send", "sent", "dispatch", "deploy")
 _HELPING = re.compile(
     r"\b(?:to (?:support|help|fight|assist|defend|reinforce)|fight(?:ing)? (?:for|alongside)|alongside)\b", re.I
@@ -875,7 +884,7 @@ def find_events(
                 recipients=recipients,
                 actor_roles=tuple(m.role or "" for m in actors_m if m.actor in actors),
                 recipient_roles=tuple(m.role or "" for m in recips_m if m.actor in recipients),
-                status=_status(cues, i, j, tokens),
+                status=_status(cues, i, j, tokens, etype),
                 trigger=trigger,
                 trigger_start=base + t0,
             )

@@ -504,3 +504,16 @@ def test_talks_hosted_by_a_third_party_are_between_the_two_sides(kb: KnowledgeBa
     body = "Thailand and Cambodia agreed to a truce on Sunday. The truce was negotiated at talks hosted by Malaysia."
     events = [(t, a, tuple(sorted(r))) for t, a, r, _s in _events(kb, body)]
     assert ("CONSULT", ("MYS",), ("KHM", "THA")) in events
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ("Japan said it would provide $5 million in grant aid to Vanuatu.", "planned"),
+        ("Japan said it could provide $5 million to Vanuatu if asked.", "hypothetical"),
+        ("The ministry said it opposed the tariffs and urged Mexico to correct them.", "asserted"),
+        ("Australia welcomed Indonesia's decision to send 200 personnel to Darwin.", "planned"),
+    ],
+)
+def test_status_of_reported_plans_and_verbal_acts(kb: KnowledgeBase, body: str, status: str) -> None:
+    assert status in [s for _t, _a, _r, s in _events(kb, body)]
