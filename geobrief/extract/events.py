@@ -163,6 +163,8 @@ def _status(cues: list[tuple[int, int, str]], ti: int, tj: int, tokens: list[Tok
         return "reported"
     if tj < len(tokens) and tokens[tj].low == "no":
         return "denied"  # "sent no weapons"
+    if _quoted(tokens, ti):
+        return "reported"  # a quotation: someone's own account
     if etype in _VERBAL:
         return "asserted"
     # "X said (that) Y attacked" or "Y attacked, X said": the text reports someone's account
@@ -175,6 +177,20 @@ def _status(cues: list[tuple[int, int, str]], ti: int, tj: int, tokens: list[Tok
         if commas and i - commas[-1] <= 7 and tokens[min(commas[-1] + 1, i)].low not in _SUBORDINATORS:
             return "reported"
     return "asserted"
+
+
+def _quoted(tokens: list[Token], ti: int) -> bool:
+    """Whether token ``ti`` stands inside quotation marks opened earlier in the sentence."""
+    opened = 0
+    straight = 0
+    for t in tokens[:ti]:
+        if t.text == "“":
+            opened += 1
+        elif t.text == "”":
+            opened -= 1
+        elif t.text == '"':
+            straight += 1
+    return opened > 0 or straight % 2 == 1
 
 
 _VERBAL = frozenset(["REQUEST", "ACCUSE", "REJECT", "SUPPORT"])  # acts done by saying

@@ -513,6 +513,7 @@ def test_talks_hosted_by_a_third_party_are_between_the_two_sides(kb: KnowledgeBa
         ("Japan said it could provide $5 million to Vanuatu if asked.", "hypothetical"),
         ("The ministry said it opposed the tariffs and urged Mexico to correct them.", "asserted"),
         ("Australia welcomed Indonesia's decision to send 200 personnel to Darwin.", "planned"),
+        ("“The United States has called out such behaviour by China,” the minister said.", "reported"),
     ],
 )
 def test_status_of_reported_plans_and_verbal_acts(kb: KnowledgeBase, body: str, status: str) -> None:
