@@ -21,8 +21,8 @@ FLOORS = {
     "event_f1": 0.68,
     "actor_recipient_f1": 0.72,
     "quantity_accuracy": 0.90,
-    "date_accuracy": 0.79,
-    "status_accuracy": 0.78,
+    "date_accuracy": 0.81,
+    "status_accuracy": 0.80,
 }
 SWAP_CEILING = 0.035
 
