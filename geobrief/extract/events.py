@@ -338,6 +338,8 @@ _LIGHT_VERBS = frozenset(
         "launched",
         "launches",
         "launch",
+        "completed",
+        "concluded",
         "opened",
         "opens",
         "carried",
@@ -463,6 +465,7 @@ def _retype(etype: str, tokens: list[Token], i: int, j: int, modes: set[tuple[st
             tokens[k].low == "to" and k + 1 < len(tokens) and tokens[k + 1].low in _YIELDING
             for k in range(j, min(j + 4, len(tokens)))
         )
+        and not wide & {"talks", "negotiations", "dialogue", "consultations"}
     ):
         return "CONCEDE"  # "agreed to lift the levy", "agreed to remove a reference"
     if etype == "COOPERATE" and word.startswith("escort") and "out" in wide:

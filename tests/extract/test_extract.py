@@ -302,6 +302,8 @@ def test_what_is_refused_is_part_of_the_refusal(kb: KnowledgeBase) -> None:
         ("Pakistan's army moved two additional infantry battalions to the area.", "MOBILIZE"),
         ("Indonesia's patrol vessel escorted a Chinese coast guard ship out of its waters.", "COERCE"),
         ("Cambodia will free four Thai soldiers taken prisoner in the clash.", "COERCE"),
+        ("Mexico and Brazil also agreed to resume negotiations in September.", "AGREE"),
+        ("India and China have completed the disengagement of troops from Depsang.", "RETREAT"),
     ],
 )
 def test_types_from_the_object(kb: KnowledgeBase, body: str, kind: str) -> None:
