@@ -115,6 +115,7 @@ class _Coreference:
         self.leader: Mention | None = None
         self.leader_sentence = -99
         self.pending: tuple[int, list[Mention], str, int] | None = None
+        self.signatories: list[Mention] | None = None  # the parties of a joint statement ("We, the ...")
         self.gov: Mention | None = None  # the last government named ("China's Ministry of Commerce")
         self.gov_sentence = -99
         self.state_sentence = -99
@@ -174,6 +175,15 @@ class _Coreference:
                 if kind == "domestic" and ministry and (gov or (self.gov if index - self.gov_sentence <= 1 else None)):
                     # "China's Ministry of Commerce said ... The ministry also opened": that government
                     state, kind = gov or self.gov, "state"
+            if kind == "we" and self.signatories is None and i == 0 and tokens[i].text == "We":
+                # "We, the Ministers of the African Union and of the European Union, ...": a joint statement
+                self.signatories = [m for m in found if (self._is_state(m) or self._is_body(m)) and m.how != "capital"][
+                    :4
+                ]
+            if kind == "we" and self.signatories and not leader:
+                for signatory in self.signatories:
+                    out.append(_stand_in(signatory, start, end, text, offset, "GOV"))
+                continue
             if kind == "we":  # the official or leader speaking, else the text's publisher
                 state, kind = leader or (self.leader if index - self.leader_sentence <= LEADER_REACH else None) or (
                     self.publisher), "state"  # fmt: skip

@@ -520,3 +520,12 @@ def test_talks_hosted_by_a_third_party_are_between_the_two_sides(kb: KnowledgeBa
 )
 def test_status_of_reported_plans_and_verbal_acts(kb: KnowledgeBase, body: str, status: str) -> None:
     assert status in [s for _t, _a, _r, s in _events(kb, body)]
+
+
+def test_we_of_a_joint_statement_are_its_signatories(kb: KnowledgeBase) -> None:
+    body = (
+        "We, the Ministers of Foreign Affairs of the African Union and of the European Union, met in Addis Ababa. "
+        "We condemn the attack by Al-Shabaab on a base in Somalia."
+    )
+    events = [(t, a, r) for t, a, r, _s in _events(kb, body)]
+    assert ("CONSULT", ("AU", "EU"), ()) in events and ("ACCUSE", ("AU", "EU"), ("SOM",)) in events
