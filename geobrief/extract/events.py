@@ -703,12 +703,7 @@ def find_events(
                 m for m in mentions if t1 < m.start - base <= t1 + 40 and _OF_AGENT.match(text[t1 : m.start - base])
             ]
             if owners:  # "the mediation efforts of Qatar and the United States": Qatar and the US mediate
-                later_agents = owners[:1]
-                for m in mentions:
-                    if m.start > later_agents[-1].start:
-                        if not _COORD.match(text[later_agents[-1].end - base : m.start - base]):
-                            break
-                        later_agents.append(m)
+                later_agents = _with_coordinated(owners[:1], mentions, text, base)
         bare = tokens[j - 1].low in _BARE_NOUNS and j == i + 1
         if (
             bare
@@ -779,12 +774,8 @@ def find_events(
                 # "condemned the deployment and called on Pyongyang": coordinated verbs share the subject
                 subject = [m for m in candidates if m.end - base <= t0 and not _PREP_BEFORE.search(
                     text, max(0, m.start - base - 15), m.start - base)][:1]  # fmt: skip
-                for m in candidates:  # with those joined to it: "Ethiopia and Eritrea agreed ... and exchanged"
-                    if subject and m.start > subject[-1].start and m.end - base <= t0:
-                        gap = text[subject[-1].end - base : m.start - base]
-                        if not (_COORD.match(gap) or m.start == subject[-1].start):
-                            break
-                        subject.append(m)
+                # with those joined to it: "Ethiopia and Eritrea agreed ... and exchanged"
+                subject = _with_coordinated(subject, [m for m in candidates if m.end - base <= t0], text, base)
                 actors_m = subject or actors_m
             elif relative and (which := _WHICH.search(text, max(0, t0 - 40), t0)) is not None:
                 # "Qatar and Turkey, which brokered a truce": the antecedent of "which" acts
