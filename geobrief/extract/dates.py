@@ -115,11 +115,16 @@ def resolve(kind: str, m: re.Match[str], published: str | None, future: bool = F
     return pub.isoformat()
 
 
-_KEYS = (
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "monday", "tuesday",
-    "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday", "week", "month", "year", "night",
-    "morning", "afternoon", "evening",
-)  # fmt: skip
+# the words that can start a date as the patterns spell them: months and weekdays capitalised, the relative
+# words in either case
+_MONTH_WORDS = frozenset(m.capitalize() for m in _MONTHS)
+_WEEKDAY_WORDS = frozenset(d.capitalize() for d in _DAYS)
+_REL_WORDS = frozenset(
+    form
+    for w in ("today", "tonight", "yesterday", "week", "month", "year", "night", "morning", "afternoon", "evening")
+    for form in (w, w.capitalize(), w.upper())
+)
+_WORDS = re.compile(r"[A-Za-z]+")
 _DIGITS4 = re.compile(r"\d{4}")
 _END_DATE = re.compile(r"\b(?:until|till|through|expires on|expiring on)\s+$", re.I)
 
@@ -127,17 +132,18 @@ _END_DATE = re.compile(r"\b(?:until|till|through|expires on|expiring on)\s+$", r
 def find_dates(text: str, published: str | None, future: bool = False) -> list[tuple[int, int, str]]:
     """(start, end, resolved date) for each date expression in ``text``, in order."""
     found: list[tuple[int, int, str]] = []
-    low = text.lower()
-    if not _DIGITS4.search(text) and not any(k in low for k in _KEYS):
-        return found
-    taken: list[tuple[int, int]] = []
-    has_month = any(k in low for k in _KEYS[:12])
+    words = set(_WORDS.findall(text))  # one pass, then set lookups: most sentences have no date
+    year = _DIGITS4.search(text) is not None
+    has_month = not _MONTH_WORDS.isdisjoint(words)
     needed = {
         "dmy": has_month, "mdy": has_month, "my": has_month,
-        "weekday": any(k in low for k in _KEYS[12:19]),
-        "rel": any(k in low for k in _KEYS[19:]),
-        "year": _DIGITS4.search(text) is not None,
+        "weekday": not _WEEKDAY_WORDS.isdisjoint(words),
+        "rel": not _REL_WORDS.isdisjoint(words),
+        "year": year,
     }  # fmt: skip
+    if not any(needed.values()):
+        return found
+    taken: list[tuple[int, int]] = []
     for kind, rx in _PATTERNS:
         if not needed[kind]:
             continue

@@ -72,8 +72,10 @@ _NUM_TAIL = (
     r"(?P<rest>[-\s]?(?:per\s?cent|percent|%)|-day|-month|-week|-year)?"
 )
 # digits and number words are two patterns: the words' alternation is slow, so it runs only when one occurs
+# the lookahead lets the engine skip to the characters a number can start with
 _NUM = re.compile(
-    r"(?P<cur>US\$|S\$|\$|USD\s?|SGD\s?|€|£)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)" + _NUM_TAIL,
+    r"(?=[US$€£\d])(?:(?P<cur>US\$|S\$|\$|USD\s?|SGD\s?|€|£)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?))"
+    + _NUM_TAIL,
     re.IGNORECASE,
 )
 _NUM_WORDS = re.compile(r"(?P<cur>)(?P<num>(?<![\w-])(?:" + _NUMWORD + r")(?![\w]))" + _NUM_TAIL, re.IGNORECASE)

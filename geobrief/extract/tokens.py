@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Generic, NamedTuple, TypeVar
 
 __all__ = ["PhraseMatcher", "Token", "longest", "tokenize"]
@@ -29,6 +30,8 @@ _APOSTROPHE = str.maketrans({"’": "'", "‘": "'"})
 _BUCKET = 4  # wildcard words are indexed by their first four characters (or all, if shorter)
 _MIN_STEM = 2
 _CACHE_SIZE = 200_000  # distinct word forms remembered per matcher
+_GROUP, _START, _END = re.Match.group, re.Match.start, re.Match.end
+_NEW = tuple.__new__  # skips the named tuple's own constructor
 
 
 class Token(NamedTuple):
@@ -41,15 +44,13 @@ class Token(NamedTuple):
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     """Words (with inner hyphens and apostrophes) and single punctuation marks, with offsets."""
-    norm = text.translate(_APOSTROPHE) if ("’" in text or "‘" in text) else text
-    low = norm.lower()
-    if len(low) != len(text):  # a few characters change length when lower-cased
-        low = "".join(c.lower()[:1] or c for c in norm)
-    spans = [m.span() for m in _TOKEN.finditer(text)]
-    new = tuple.__new__  # skips the named tuple's own constructor: this is the hot path of extraction
-    if norm is text:
-        return [new(Token, (w, offset + a, offset + b, w, low[a:b])) for a, b in spans for w in (text[a:b],)]
-    return [new(Token, (text[a:b], offset + a, offset + b, norm[a:b], low[a:b])) for a, b in spans]
+    # built with map and zip rather than a Python loop: this is the hot path of extraction
+    found = list(_TOKEN.finditer(text))
+    texts = list(map(_GROUP, found))
+    norms = [t.translate(_APOSTROPHE) for t in texts] if ("’" in text or "‘" in text) else texts
+    starts = map(offset.__add__, map(_START, found))
+    ends = map(offset.__add__, map(_END, found))
+    return list(map(_NEW, repeat(Token), zip(texts, starts, ends, norms, map(str.lower, norms), strict=True)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,14 +61,16 @@ class _Word:
 
 
 # the phrases that can start at a word: one-word phrases (payload, specificity); longer phrases indexed by their
-# plain second word (the words after it, payload, specificity); the other longer phrases (their words after the
+# second word, lower-cased if it matches in any case and as written if it matches only in its case (the words
+# after it, payload, specificity); the longer phrases whose second word is a wildcard (their words after the
 # first, payload, specificity)
 _Cands = tuple[
     list[tuple[T, int]],
     dict[str, list[tuple[tuple["_Word", ...], T, int]]],
+    dict[str, list[tuple[tuple["_Word", ...], T, int]]],
     list[tuple[tuple["_Word", ...], T, int]],
 ]
-_NONE: _Cands = ([], {}, [])  # type: ignore[type-arg]
+_NONE: _Cands = ([], {}, {}, [])  # type: ignore[type-arg]
 
 
 class PhraseMatcher(Generic[T]):
@@ -136,7 +139,7 @@ class PhraseMatcher(Generic[T]):
 
     def _lookup(self, low: str, norm: str) -> _Cands[T]:
         """The phrases whose first word fits a form, with how specific that word is, split into one-word
-        phrases, phrases indexed by their (plain) second word, and the rest."""
+        phrases, phrases indexed by their second word (any case, exact case) and the rest."""
         heads = [(rest, payload, 1000) for rest, payload in self._exact.get(low, ())]
         if norm != low:
             heads += [(rest, payload, 1000) for rest, payload in self._exact.get(norm, ())]
@@ -153,15 +156,16 @@ class PhraseMatcher(Generic[T]):
             return _NONE
         single: list[tuple[T, int]] = []
         by_next: dict[str, list[tuple[tuple[_Word, ...], T, int]]] = {}
+        by_exact: dict[str, list[tuple[tuple[_Word, ...], T, int]]] = {}
         other: list[tuple[tuple[_Word, ...], T, int]] = []
         for rest, payload, spec in heads:
             if not rest:
                 single.append((payload, spec))
-            elif not rest[0].prefix and not rest[0].exact:
-                by_next.setdefault(rest[0].key, []).append((rest[1:], payload, spec))
-            else:
+            elif rest[0].prefix:
                 other.append((rest, payload, spec))
-        return (single, by_next, other)
+            else:
+                (by_exact if rest[0].exact else by_next).setdefault(rest[0].key, []).append((rest[1:], payload, spec))
+        return (single, by_next, by_exact, other)
 
     def find(self, tokens: list[Token]) -> list[tuple[int, int, T]]:
         """(first token index, end token index, payload) of each match, left to right: leftmost-longest and
@@ -179,13 +183,14 @@ class PhraseMatcher(Generic[T]):
                 cands = candidates(tokens[i])
             if cands is _NONE:
                 continue
-            single, by_next, other = cands
+            single, by_next, by_exact, other = cands
             for payload, spec in single:
                 out.append((i, i + 1, payload, spec))
             if i + 1 >= n:
                 continue
             nxt = by_next.get(tokens[i + 1][4]) if by_next else None
-            for first, group in ((i + 2, nxt), (i + 1, other)):
+            nxe = by_exact.get(tokens[i + 1][3]) if by_exact else None
+            for first, group in ((i + 2, nxt), (i + 2, nxe), (i + 1, other)):
                 for rest, payload, spec in group or ():
                     j = first
                     for w in rest:  # _fits, inlined: this loop is the hot path of extraction
