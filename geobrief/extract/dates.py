@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Set as AbstractSet
 from datetime import date, timedelta
 
 __all__ = ["find_dates", "resolve"]
@@ -129,10 +130,14 @@ _DIGITS4 = re.compile(r"\d{4}")
 _END_DATE = re.compile(r"\b(?:until|till|through|expires on|expiring on)\s+$", re.I)
 
 
-def find_dates(text: str, published: str | None, future: bool = False) -> list[tuple[int, int, str]]:
-    """(start, end, resolved date) for each date expression in ``text``, in order."""
+def find_dates(
+    text: str, published: str | None, future: bool = False, words: AbstractSet[str] | None = None
+) -> list[tuple[int, int, str]]:
+    """(start, end, resolved date) for each date expression in ``text``, in order. ``words``: the words of
+    ``text`` as written, when the caller has them already."""
     found: list[tuple[int, int, str]] = []
-    words = set(_WORDS.findall(text))  # one pass, then set lookups: most sentences have no date
+    if words is None:
+        words = set(_WORDS.findall(text))  # one pass, then set lookups: most sentences have no date
     year = _DIGITS4.search(text) is not None
     has_month = not _MONTH_WORDS.isdisjoint(words)
     needed = {

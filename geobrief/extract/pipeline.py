@@ -11,6 +11,7 @@ import hashlib
 import re
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
+from operator import itemgetter
 
 from geobrief.extract.dates import find_dates
 from geobrief.extract.events import Cues, RawEvent, find_events, lexicon
@@ -319,6 +320,7 @@ _NO_CUES = _SentenceCues(
 )  # fmt: skip
 
 
+_TEXT = itemgetter(0)  # a token's text
 QUANTITY_REACH = 60  # characters after a trigger within which a number is its object ("fired 3 missiles")
 
 
@@ -434,15 +436,19 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
         risk.append(gpr_tag(cues.gpr, rules))
         if not raw:
             continue
-        quantities = find_quantities(sent.text, sent.start)
-        dates = find_dates(sent.text, article.published)
+        forms = set(map(_TEXT, tokens))  # the words as written, for the number and date scans
+        forms.update(part for w in [w for w in forms if "-" in w] for part in w.split("-"))  # "twenty-five"
+        quantities = find_quantities(sent.text, sent.start, words=forms)
+        dates = find_dates(sent.text, article.published, words=forms)
         ahead = None
         for n, ev in enumerate(raw):
             # a quantity belongs to the nearest event trigger in the sentence, and so does a date
             mine = tuple(q for q in quantities if _owner(raw, q.start) is ev)
             options = dates
             if ev.status == "planned":
-                ahead = ahead if ahead is not None else find_dates(sent.text, article.published, future=True)
+                ahead = (
+                    ahead if ahead is not None else find_dates(sent.text, article.published, future=True, words=forms)
+                )
                 options = ahead
             at = ev.trigger_start - sent.start
             date = min(options, key=lambda d: min(abs(d[0] - at), abs(d[1] - at)))[2] if options else None

@@ -8,6 +8,7 @@ Years, dates, times and ordinals are not quantities.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 
 from geobrief.model import Quantity
 
@@ -80,6 +81,7 @@ _NUM = re.compile(
 )
 _NUM_WORDS = re.compile(r"(?P<cur>)(?P<num>(?<![\w-])(?:" + _NUMWORD + r")(?![\w]))" + _NUM_TAIL, re.IGNORECASE)
 _WORD_SET = frozenset(w for w in _WORDS if " " not in w)
+_WORD_FORMS = frozenset(f for w in _WORD_SET for f in (w, w.capitalize(), w.upper()))
 _A_NUMBERS = ("a dozen", "a hundred", "a thousand")
 _LETTERS = re.compile(r"[a-z]+")
 _UNITS: list[tuple[str, re.Pattern[str]]] = [
@@ -144,21 +146,55 @@ _LABEL_BEFORE = re.compile(
 )
 
 
-def _number_matches(text: str) -> list[re.Match[str]]:
+_WORD_BEFORE = re.compile(r"([\w.~]+)\s*$")
+_MONTH_WORDS = frozenset(
+    w for m in ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"] for w in (m.lower(), m.lower() + ".")
+)  # fmt: skip
+_LABEL_WORDS = frozenset(
+    [
+        "resolution",
+        "resolutions",
+        "section",
+        "article",
+        "chapter",
+        "paragraph",
+        "clause",
+        "flight",
+        "route",
+        "phase",
+        "no.",
+        "number",
+        "decree",
+    ]
+)
+_QUALIFIER_ENDS = frozenset(p.split()[-1] for _, alt in _QUALIFIERS for p in alt.split("|"))
+
+
+def _last_word(before: str) -> str:
+    """The last word of ``before``, lower-cased ("" if none)."""
+    if not before or not (before[-1].isspace() or before[-1].isalnum() or before[-1] in ".~"):
+        return ""
+    m = _WORD_BEFORE.search(before, max(0, len(before) - 20))
+    return m.group(1).lower() if m else ""
+
+
+def _number_matches(text: str, words: AbstractSet[str] | None) -> list[re.Match[str]]:
     found = list(_NUM.finditer(text)) if _DIGIT.search(text) else []
     low = text.lower()
-    if not _WORD_SET.isdisjoint(_LETTERS.findall(low)) or any(a in low for a in _A_NUMBERS):
+    named = not _WORD_SET.isdisjoint(_LETTERS.findall(low)) if words is None else not _WORD_FORMS.isdisjoint(words)
+    if named or any(a in low for a in _A_NUMBERS):
         found += _NUM_WORDS.finditer(text)
         found.sort(key=lambda m: m.start())
     return found
 
 
-def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
-    """Quantities in ``text``, offsets shifted by ``offset``."""
+def find_quantities(text: str, offset: int = 0, words: AbstractSet[str] | None = None) -> list[Quantity]:
+    """Quantities in ``text``, offsets shifted by ``offset``. ``words``: the words of ``text`` as written, when
+    the caller has them already."""
     out: list[Quantity] = []
     low = text.lower()
     tolls = "killed" in low or "injured" in low or "wounded" in low
-    for m in _number_matches(text):
+    for m in _number_matches(text, words):
         raw = m.group("num")
         value = parse_number(raw)
         if value is None:
@@ -167,9 +203,10 @@ def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
         after = text[m.end() : m.end() + 40]
         before = text[max(0, m.start() - 30) : m.start()]
         is_year = raw.isdigit() and len(raw) == 4 and 1900 <= value <= 2100 and not cur and not scale
-        if is_year or _NOT_QUANTITY_AFTER.match(after) or _MONTH_BEFORE.search(before):
+        last = _last_word(before)  # the word before the number: most checks of what precedes it start there
+        if is_year or _NOT_QUANTITY_AFTER.match(after) or (last in _MONTH_WORDS and _MONTH_BEFORE.search(before)):
             continue
-        if not cur and _LABEL_BEFORE.search(before):
+        if not cur and last in _LABEL_WORDS and _LABEL_BEFORE.search(before):
             continue
         if rest == "" and re.match(r"^-[A-Za-z]", after) and not cur:
             continue  # "15-member", "Hwasong-17" style compounds are not quantities
@@ -188,9 +225,9 @@ def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
             kind = "percent"
         elif rest.startswith("-") and rest[1:] in ("day", "month", "week", "year"):
             kind, value = "duration_days", value * _DAYS[rest[1:]]
-        elif _KILLED_BEFORE.search(before):
+        elif ("kill" in before or "dead" in before) and _KILLED_BEFORE.search(before):
             kind = "killed"  # "killed at least nine soldiers"
-        elif _INJURED_BEFORE.search(before):
+        elif ("injur" in before or "wound" in before) and _INJURED_BEFORE.search(before):
             kind = "injured"
         else:
             for unit, rx in _UNITS:
@@ -206,7 +243,7 @@ def find_quantities(text: str, offset: int = 0) -> list[Quantity]:
                 "killed" if late.group(1).lower() == "killed" else "injured"
             )  # "12,000 civilians, ... have been killed"
         qualifier = "exact"
-        q = _QUAL_RE.search(before)
+        q = _QUAL_RE.search(before) if last in _QUALIFIER_ENDS else None
         if q:
             word = q.group(1).lower()
             for name, pattern in _QUALIFIERS:

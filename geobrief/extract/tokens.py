@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import accumulate, repeat
 from typing import Generic, NamedTuple, TypeVar
 
 __all__ = ["PhraseMatcher", "Token", "longest", "tokenize"]
@@ -25,12 +25,15 @@ __all__ = ["PhraseMatcher", "Token", "longest", "tokenize"]
 T = TypeVar("T")
 # A capitalised word before a hyphen is a token of its own, so "Chinese-built" and "DPRK-Russia" show
 # their names; "'s" is a token; other hyphens and apostrophes stay inside words ("test-fired", "Ren'ai").
-_TOKEN = re.compile(r"[A-Z]\w*(?=-\w)|\w+(?:-(?![A-Z])\w+)*(?:['’](?![sS]\b)\w+(?:-(?![A-Z])\w+)*)*|['’][sS]\b|[^\w\s]")
+# (possessive quantifiers: nothing here needs to backtrack)
+_TOKEN = re.compile(
+    r"[A-Z]\w*+(?=-\w)|\w++(?:-(?![A-Z])\w++)*+(?:['’](?![sS]\b)\w++(?:-(?![A-Z])\w++)*+)*+|['’][sS]\b|[^\w\s]"
+)
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")  # the gaps between tokens, and the tokens
 _APOSTROPHE = str.maketrans({"’": "'", "‘": "'"})
 _BUCKET = 4  # wildcard words are indexed by their first four characters (or all, if shorter)
 _MIN_STEM = 2
 _CACHE_SIZE = 200_000  # distinct word forms remembered per matcher
-_GROUP, _START, _END = re.Match.group, re.Match.start, re.Match.end
 _NEW = tuple.__new__  # skips the named tuple's own constructor
 
 
@@ -44,13 +47,13 @@ class Token(NamedTuple):
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     """Words (with inner hyphens and apostrophes) and single punctuation marks, with offsets."""
-    # built with map and zip rather than a Python loop: this is the hot path of extraction
-    found = list(_TOKEN.finditer(text))
-    texts = list(map(_GROUP, found))
+    # the text split into gaps and tokens, and the offsets summed from their lengths: built with map, zip and
+    # accumulate rather than a Python loop, as this is the hot path of extraction
+    parts = _TOKEN_SPLIT.split(text)
+    texts = parts[1::2]
+    at = list(accumulate(map(len, parts), initial=offset))
     norms = [t.translate(_APOSTROPHE) for t in texts] if ("’" in text or "‘" in text) else texts
-    starts = map(offset.__add__, map(_START, found))
-    ends = map(offset.__add__, map(_END, found))
-    return list(map(_NEW, repeat(Token), zip(texts, starts, ends, norms, map(str.lower, norms), strict=True)))
+    return list(map(_NEW, repeat(Token), zip(texts, at[1:-1:2], at[2::2], norms, map(str.lower, norms), strict=True)))
 
 
 @dataclass(frozen=True, slots=True)
