@@ -20,9 +20,10 @@ _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 _MONTHS["sept"] = 9
 _MON = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
 _DAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+# a pattern that starts with a lookahead for its first letters lets the engine skip to where it can match
 _PATTERNS = [
     ("dmy", re.compile(r"\b(?P<day>\d{1,2})\s+" + _MON + r"(?:\s+(?P<year>\d{4}))?\b")),
-    ("mdy", re.compile(r"\b" + _MON + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?\b")),
+    ("mdy", re.compile(r"(?=[JFMASOND])\b" + _MON + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?\b")),
     (
         "my",
         re.compile(
@@ -32,13 +33,13 @@ _PATTERNS = [
     (
         "weekday",
         re.compile(
-            r"\b(?:[Oo]n|[Ll]ast|[Tt]his|[Bb]y|[Ss]ince)\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+            r"(?=[OoLlTtBbSs])\b(?:[Oo]n|[Ll]ast|[Tt]his|[Bb]y|[Ss]ince)\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
         ),
     ),
     (
         "rel",
         re.compile(
-            r"\b(?P<rel>today|tonight|this morning|this afternoon|this evening|yesterday|last night|last week|next week|this week|earlier this month|this month|last month|next month|earlier this year|this year|last year|next year)\b",
+            r"(?=[tylne])\b(?P<rel>today|tonight|this morning|this afternoon|this evening|yesterday|last night|last week|next week|this week|earlier this month|this month|last month|next month|earlier this year|this year|last year|next year)\b",
             re.I,
         ),
     ),

@@ -43,7 +43,19 @@ _PREP_BEFORE = re.compile(
     re.I,
 )
 _COORD = re.compile(r"^\s*(?:,|and|, and|or|as well as)\s*(?:the\s+)?$", re.I)
-_CLAUSE_BREAK = re.compile(r";|\s[—–]\s|\(|\)|:\s|, (?:while|but|whereas|although|as|which|who|adding|saying|noting)\b")
+# what ends a clause: punctuation, and a comma before a linking word (two patterns, as the second can be
+# looked for only where a comma stands)
+_CLAUSE_MARK = re.compile(r";|\s[—–]\s|\(|\)|:\s")
+_CLAUSE_LINK = re.compile(r", (?:while|but|whereas|although|as|which|who|adding|saying|noting)\b")
+
+
+def _clause_breaks(text: str) -> list[tuple[int, int]]:
+    """The spans that end clauses in ``text``, in order."""
+    out = [m.span() for m in _CLAUSE_MARK.finditer(text)] if any(c in text for c in ";—–():") else []
+    if ", " in text:
+        out += [m.span() for m in _CLAUSE_LINK.finditer(text)]
+        out.sort()
+    return out
 
 
 def keyword_regex(pattern: str) -> str:
@@ -682,7 +694,7 @@ def find_events(
             continue
         trigger = text[t0:t1]
         if breaks is None:
-            breaks = [m.span() for m in _CLAUSE_BREAK.finditer(text)]
+            breaks = _clause_breaks(text)
         c0, c1 = _clause(breaks, len(text), t0)
         actors_m: list[Mention] = []
         recips_m: list[Mention] = []

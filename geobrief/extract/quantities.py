@@ -79,7 +79,9 @@ _NUM = re.compile(
     + _NUM_TAIL,
     re.IGNORECASE,
 )
-_NUM_WORDS = re.compile(r"(?P<cur>)(?P<num>(?<![\w-])(?:" + _NUMWORD + r")(?![\w]))" + _NUM_TAIL, re.IGNORECASE)
+_NUM_WORDS = re.compile(
+    r"(?=[otfsenhda])(?P<cur>)(?P<num>(?<![\w-])(?:" + _NUMWORD + r")(?![\w]))" + _NUM_TAIL, re.IGNORECASE
+)  # (the lookahead: the first letters of the number words, so the engine can skip to them)
 _WORD_SET = frozenset(w for w in _WORDS if " " not in w)
 _WORD_FORMS = frozenset(f for w in _WORD_SET for f in (w, w.capitalize(), w.upper()))
 _A_NUMBERS = ("a dozen", "a hundred", "a thousand")

@@ -89,7 +89,8 @@ _ABBREV = {
     "op",
     "cf",
 }
-_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n+")
+# (the lookahead lets the engine skip to the characters that can end a sentence)
+_END = re.compile(r"(?=[.!?\n])(?:[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n+)")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z./]*)$")
 
 

@@ -52,7 +52,10 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     parts = _TOKEN_SPLIT.split(text)
     texts = parts[1::2]
     at = list(accumulate(map(len, parts), initial=offset))
-    norms = [t.translate(_APOSTROPHE) for t in texts] if ("’" in text or "‘" in text) else texts
+    norms = texts
+    for curly in ("’", "‘"):
+        if curly in text:
+            norms = list(map(str.replace, norms, repeat(curly), repeat("'")))
     return list(map(_NEW, repeat(Token), zip(texts, at[1:-1:2], at[2::2], norms, map(str.lower, norms), strict=True)))
 
 
@@ -179,11 +182,11 @@ class PhraseMatcher(Generic[T]):
         """Every match at every position, overlaps included: (start, end, payload, specificity)."""
         out: list[tuple[int, int, T, int]] = []
         n = len(tokens)
-        cache, candidates = self._cache, self._candidates
-        for i in range(n):
-            cands = cache.get(tokens[i][3])
+        get, candidates = self._cache.get, self._candidates
+        for i, tok in enumerate(tokens):
+            cands = get(tok[3])
             if cands is None:
-                cands = candidates(tokens[i])
+                cands = candidates(tok)
             if cands is _NONE:
                 continue
             single, by_next, by_exact, other = cands
@@ -193,6 +196,8 @@ class PhraseMatcher(Generic[T]):
                 continue
             nxt = by_next.get(tokens[i + 1][4]) if by_next else None
             nxe = by_exact.get(tokens[i + 1][3]) if by_exact else None
+            if not (nxt or nxe or other):
+                continue  # the usual case: no longer phrase goes on with the next word
             for first, group in ((i + 2, nxt), (i + 2, nxe), (i + 1, other)):
                 for rest, payload, spec in group or ():
                     j = first
