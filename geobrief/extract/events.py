@@ -306,6 +306,30 @@ _AGENTIVE = frozenset(
 )  # fmt: skip
 
 
+_FORCES = frozenset(
+    ["troops", "soldiers", "forces", "personnel", "members", "servicemen", "sailors", "marines", "units", "ships",
+     "warships", "vessels", "assets", "peacekeepers"]
+)  # fmt: skip
+_RECALLING = frozenset(["this", "that", "these", "those", "such"])
+_POSTED = frozenset(["stationed", "deployed", "based", "posted", "positioned", "garrisoned"])
+_AT = frozenset(["on", "in", "at", "along", "near", "across", "inside", "around"])
+
+
+def _standing_or_recalled(tokens: list[Token], i: int, j: int) -> bool:
+    """A force described where it stands ("soldiers stationed on the shoal", "troops deployed in South Kivu"),
+    or a launch, drill or deployment named again after it was told ("this launch", "the deployment was
+    condemned"): no new act of readying forces."""
+    word = tokens[i].low
+    if i == 0 or j >= len(tokens):
+        return False
+    before, after = tokens[i - 1].low, tokens[j].low
+    if word in _POSTED and before in _FORCES and after in _AT:
+        return True
+    if j != i + 1 or word.endswith(("ed", "ing")):
+        return False
+    return before in _RECALLING or (before == "the" and after in ("was", "were", "has", "had"))
+
+
 def _nominal(tokens: list[Token], i: int, mentions: list[Mention]) -> list[Mention] | None:
     """For a trigger used as a noun ("the attacks", "Moscow's relentless attacks", "Houthi threats"), its
     possessor or modifier as actor (possibly none); None when the trigger is used as a verb."""
@@ -685,6 +709,8 @@ def find_events(
             continue  # "fired water cannon at the boat, injuring three": a toll of the event before, not another
         if out and i > 0 and tokens[i - 1].low == "for":
             continue  # "visited Pyongyang for talks": the purpose of the event before, not another
+        if found_type == "MOBILIZE" and _standing_or_recalled(tokens, i, j):
+            continue
         retyped = _retype(found_type, tokens, i, j, modes_here)
         if retyped is None:
             continue

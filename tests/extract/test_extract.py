@@ -529,3 +529,26 @@ def test_we_of_a_joint_statement_are_its_signatories(kb: KnowledgeBase) -> None:
     )
     events = [(t, a, r) for t, a, r, _s in _events(kb, body)]
     assert ("CONSULT", ("AU", "EU"), ()) in events and ("ACCUSE", ("AU", "EU"), ("SOM",)) in events
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Manila resupplied Filipino soldiers stationed on the shoal.",
+        "Japan condemned the launch. This launch was the fourth by North Korea this year.",
+        "The deployment was condemned by the foreign ministers of the Group of Seven.",
+    ],
+)
+def test_forces_where_they_stand_and_launches_named_again_are_not_new_moves(kb: KnowledgeBase, body: str) -> None:
+    moves = [e for e in _events(kb, body) if e[0] == "MOBILIZE"]
+    assert len(moves) <= ("launch." in body)  # only the first telling of the launch
+
+
+def test_troops_who_act_are_not_troops_where_they_stand(kb: KnowledgeBase) -> None:
+    assert "MOBILIZE" in [e[0] for e in _events(kb, "Russia deployed 2,000 troops in Belarus.")]
+    assert "MOBILIZE" in [e[0] for e in _events(kb, "The Pentagon ordered the deployment of two destroyers.")]
+
+
+def test_reopening_a_closed_crossing_is_a_concession(kb: KnowledgeBase) -> None:
+    body = "Venezuela will reopen its airspace to Guyanese aircraft on Thursday."
+    assert ("CONCEDE", ("VEN",), ("GUY",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
