@@ -549,6 +549,7 @@ def test_troops_who_act_are_not_troops_where_they_stand(kb: KnowledgeBase) -> No
     assert "MOBILIZE" in [e[0] for e in _events(kb, "The Pentagon ordered the deployment of two destroyers.")]
 
 
-def test_reopening_a_closed_crossing_is_a_concession(kb: KnowledgeBase) -> None:
+def test_reopening_a_closed_crossing_gives_access(kb: KnowledgeBase) -> None:
+    # PLOVER's RETREAT covers allowing access (contracts/plover.md); CONCEDE is verbal
     body = "Venezuela will reopen its airspace to Guyanese aircraft on Thursday."
-    assert ("CONCEDE", ("VEN",), ("GUY",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+    assert ("RETREAT", ("VEN",), ("GUY",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
