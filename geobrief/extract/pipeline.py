@@ -176,7 +176,13 @@ class _Coreference:
                 if kind == "domestic" and ministry and (gov or (self.gov if index - self.gov_sentence <= 1 else None)):
                     # "China's Ministry of Commerce said ... The ministry also opened": that government
                     state, kind = gov or self.gov, "state"
-            if kind == "we" and self.signatories is None and i == 0 and tokens[i].text == "We":
+            if (
+                kind == "we"
+                and self.signatories is None
+                and i == 0
+                and tokens[i].text == "We"
+                and (len(tokens) > 1 and tokens[1].text == ",")
+            ):
                 # "We, the Ministers of the African Union and of the European Union, ...": a joint statement
                 self.signatories = [m for m in found if (self._is_state(m) or self._is_body(m)) and m.how != "capital"][
                     :4

@@ -553,3 +553,14 @@ def test_reopening_a_closed_crossing_gives_access(kb: KnowledgeBase) -> None:
     # PLOVER's RETREAT covers allowing access (contracts/plover.md); CONCEDE is verbal
     body = "Venezuela will reopen its airspace to Guyanese aircraft on Thursday."
     assert ("RETREAT", ("VEN",), ("GUY",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
+def test_we_at_the_start_of_a_sentence_is_not_a_joint_statement(kb: KnowledgeBase) -> None:
+    text = (
+        "SOURCE: U.S. Department of Defense\nDATE: 2024-09-12\n\n"
+        "Today we discussed the launches of the DPRK. "
+        "We remain committed to acting against DPRK provocations. "
+        "We will also continue to urge the DPRK and Russia to abide by UN resolutions."
+    )
+    events = [(e.type, e.actors, e.recipients) for e in extract(article_from_text(text), kb).events]
+    assert ("REQUEST", ("USA",), ("PRK", "RUS")) in events
