@@ -839,7 +839,10 @@ def find_events(
             if after:
                 first = after[0]
                 recips_m = [first]
-                for m in after[1:]:
+                # a list goes on past the comma that ends the object: "in Iran, China, Türkiye and the UAE"
+                listed = [m for m in mentions if m is not first and first.start <= m.start and m.start - base <= c1
+                          and m.actor not in own]  # fmt: skip
+                for m in listed:
                     gap = text[recips_m[-1].end - base : m.start - base]
                     if _COORD.match(gap) or m.start == recips_m[-1].start:  # "both sides": two states
                         recips_m.append(m)

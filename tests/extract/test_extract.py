@@ -564,3 +564,9 @@ def test_we_at_the_start_of_a_sentence_is_not_a_joint_statement(kb: KnowledgeBas
     )
     events = [(e.type, e.actors, e.recipients) for e in extract(article_from_text(text), kb).events]
     assert ("REQUEST", ("USA",), ("PRK", "RUS")) in events
+
+
+def test_a_list_of_recipients_goes_on_past_a_comma(kb: KnowledgeBase) -> None:
+    body = "The United States designated nine entities based in Iran, China, Türkiye and the United Arab Emirates."
+    events = [(t, a, r) for t, a, r, _s in _events(kb, body)]
+    assert ("SANCTION", ("USA",), ("IRN", "CHN", "TUR", "ARE")) in events
