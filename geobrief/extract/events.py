@@ -798,6 +798,10 @@ def find_events(
             participle = low.endswith(("ed", "en")) or low in ("struck", "shot", "hit", "sent", "fought", "held", "met")
             if participle or _PASSIVE_BEFORE.search(text, max(0, t0 - 20), t0):
                 recips_m = _group_before(mentions, text, base, t0, c0)[-1:]
+                if not recips_m:  # "drones launched by Russia against Ukrainian cities": the target named after
+                    recips_m = [m for m in mentions if agents[-1].end <= m.start and m.start - base <= min(c1, t1 + 90)
+                                and m.actor not in {a.actor for a in agents}
+                                and _NOMINAL_OBJECT.search(text, max(0, m.start - base - 12), m.start - base)][:1]  # fmt: skip
             else:  # "any nuclear attack by the DPRK against the United States"
                 later = [m for m in mentions if agents[-1].end <= m.start and m.start - base <= min(c1, t1 + 90)]
                 recips_m = [m for m in later if _NOMINAL_OBJECT.search(text[max(0, m.start - base - 12) : m.start - base])

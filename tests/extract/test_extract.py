@@ -570,3 +570,13 @@ def test_a_list_of_recipients_goes_on_past_a_comma(kb: KnowledgeBase) -> None:
     body = "The United States designated nine entities based in Iran, China, Türkiye and the United Arab Emirates."
     events = [(t, a, r) for t, a, r, _s in _events(kb, body)]
     assert ("SANCTION", ("USA",), ("IRN", "CHN", "TUR", "ARE")) in events
+
+
+def test_a_target_named_after_the_agent_of_a_passive(kb: KnowledgeBase) -> None:
+    body = "Drones built with these parts have been launched by Russia against Ukrainian cities."
+    assert ("ASSAULT", ("RUS",), ("UKR",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
+def test_a_protest_lodged_with_a_state_accuses_it(kb: KnowledgeBase) -> None:
+    body = "The Government of Japan has lodged a strong protest with North Korea through diplomatic channels."
+    assert ("ACCUSE", ("JPN",), ("PRK",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
