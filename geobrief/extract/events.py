@@ -598,6 +598,8 @@ def _with_coordinated(first: list[Mention], mentions: list[Mention], text: str, 
         if group and m.start > group[-1].start:
             if not (_COORD.match(text[group[-1].end - base : m.start - base]) or m.start == group[-1].start):
                 break
+            if text[m.end - base : m.end - base + 2] in ("'s", "’s") and text[group[-1].end - base] == ",":
+                break  # "China, Cambodia's closest ally,": an apposition, not a list
             group.append(m)
     return group
 

@@ -137,8 +137,8 @@ class _Coreference:
         out = list(found)
         for i, j, kind in phrases:
             start, end = tokens[i].start, tokens[j - 1].end
-            if any(m.start <= start < m.end for m in found):
-                continue
+            if any(m.start < end and start < m.end for m in found):
+                continue  # part of a name found ("the Secretary" of "the Secretary-General")
             before = sorted((m for m in out if m.end <= start), key=lambda m: m.start)
             state = next((m for m in reversed(before) if self._is_state(m)), self.state)
             if kind == "pair":  # "both sides", "the two countries": the last two states named before
@@ -163,7 +163,10 @@ class _Coreference:
             if leader is None and index - self.leader_sentence <= LEADER_REACH:
                 leader = self.leader
             if kind == "it":  # only a state or organisation named in this or the previous sentence
-                recent = next((m for m in reversed(before) if self._is_state(m) or self._is_body(m)), None)
+                named = [m for m in before if self._is_state(m) or self._is_body(m)]
+                # "Baku freed four Armenian servicemen, and it has lifted a ban": a subject again after "and"
+                again = i > 0 and tokens[i - 1].low in ("and", "but") and tokens[i].low == "it"
+                recent = (named[0] if again else named[-1]) if named else None
                 if recent is None:
                     last = max((self.state, self.state_sentence), (self.body, self.body_sentence),
                                key=lambda r: (r[1], r[0].start if r[0] else -1))  # fmt: skip

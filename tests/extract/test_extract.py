@@ -580,3 +580,19 @@ def test_a_target_named_after_the_agent_of_a_passive(kb: KnowledgeBase) -> None:
 def test_a_protest_lodged_with_a_state_accuses_it(kb: KnowledgeBase) -> None:
     body = "The Government of Japan has lodged a strong protest with North Korea through diplomatic channels."
     assert ("ACCUSE", ("JPN",), ("PRK",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
+def test_an_apposition_is_not_a_list_of_actors(kb: KnowledgeBase) -> None:
+    body = "China, Cambodia's closest ally, welcomed the truce and urged Thailand to exercise restraint."
+    assert ("REQUEST", ("CHN",), ("THA",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
+def test_it_after_and_is_the_subject_again(kb: KnowledgeBase) -> None:
+    body = "Baku freed four Armenian servicemen, and it has lifted a ban on Armenian goods."
+    assert ("CONCEDE", ("AZE",), ("ARM",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
+def test_a_title_inside_a_name_is_no_pronoun(kb: KnowledgeBase) -> None:
+    body = "Haiti's police chief resigned. The Council asked the Secretary-General to report on Haiti."
+    events = [(t, a, r) for t, a, r, _s in _events(kb, body)]
+    assert ("REQUEST", ("UNSC",), ("UN",)) in events
