@@ -118,6 +118,7 @@ class RawEvent:
     status: Status
     trigger: str
     trigger_start: int  # offset in the body
+    guessed: bool = False  # the recipient is the story's state, not named in the sentence
 
 
 def _clause(breaks: list[tuple[int, int]], length: int, pos: int) -> tuple[int, int]:
@@ -636,7 +637,7 @@ def _unnamed_victims(
         out.append(
             RawEvent(type=etype, mode=None, actors=(), recipients=(focal.actor,), actor_roles=(),
                      recipient_roles=(focal.role or "",), status=_status(cues.status, i, j, tokens),
-                     trigger=text[t0 : tokens[j - 1].end - base], trigger_start=tokens[i].start)
+                     trigger=text[t0 : tokens[j - 1].end - base], trigger_start=tokens[i].start, guessed=True)
         )  # fmt: skip
     return out
 
@@ -889,8 +890,10 @@ def find_events(
             actors_m, recips_m = givers, [m for m in actors_m if m not in givers]
         actors = tuple(dict.fromkeys(m.actor for m in actors_m))
         recipients = tuple(dict.fromkeys(m.actor for m in recips_m if m.actor not in actors))
+        guessed = False
         if etype == "PROTEST" and not recipients and focal is not None and focal.actor not in actors:
             recips_m, recipients = [focal], (focal.actor,)  # "tens of thousands marched": against the story's state
+            guessed = True
         if not actors and not recipients:
             continue
         if etype == "MOBILIZE" and recipients and trigger.lower().startswith(_SENDING):
@@ -915,6 +918,7 @@ def find_events(
         if etype in ("AID", "SUPPORT") and not recipients and focal is not None and focal.actor not in actors:
             # "Japan said it would provide $5 million": aid in a story filed from a place goes to that place
             recips_m, recipients = [focal], (focal.actor,)
+            guessed = True
         if etype == "SUPPORT" and not recipients:
             continue  # support is for someone
         if etype == "AID" and not recipients:
@@ -944,6 +948,7 @@ def find_events(
                 status=_status(cues, i, j, tokens, etype),
                 trigger=trigger,
                 trigger_start=base + t0,
+                guessed=guessed,
             )
         )
     return out

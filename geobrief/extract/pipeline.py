@@ -394,6 +394,25 @@ def _mediated(events: list[Event], mentions: list[Mention], kb: KnowledgeBase) -
     return out
 
 
+def _main_state(events: list[Event], guessed: list[int], mentions: list[Mention], kb: KnowledgeBase) -> list[Event]:
+    """A story with no dateline is about the state it names most (not merely first): the guessed recipients
+    (victims no one names, protests, aid and support to no one named) are that state."""
+    counts: dict[str, int] = {}
+    for m in mentions:
+        actor = kb.actors.get(m.entity)
+        if m.how != "coref" and actor is not None and actor.kind == "state":
+            counts[m.actor] = counts.get(m.actor, 0) + 1
+    if not counts:
+        return events
+    main = max(counts, key=counts.__getitem__)  # the first named among equals
+    out = list(events)
+    for k in guessed:
+        ev = out[k]
+        if main not in ev.actors and ev.recipients != (main,):
+            out[k] = replace(ev, recipients=(main,), recipient_roles=("",))
+    return out
+
+
 def _dateline_state(body: str, kb: KnowledgeBase) -> Mention | None:
     """The state whose capital or name a story's dateline gives, if any."""
     m = _DATELINE.search(body[:400])
@@ -421,7 +440,9 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
     events: list[Event] = []
     contexts: list[tuple[str, ...]] = []
     places: list[tuple[str, ...]] = []
-    coref = _Coreference(kb, _dateline_state(article.body, kb), _publisher(article.source, kb))
+    dateline = _dateline_state(article.body, kb)
+    coref = _Coreference(kb, dateline, _publisher(article.source, kb))
+    guessed: list[int] = []  # events whose recipient is the story's state, guessed
     matcher = words(kb)
     rules = gpr_rules()
     risk: list[frozenset[str]] = []
@@ -463,6 +484,8 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
             date = min(options, key=lambda d: min(abs(d[0] - at), abs(d[1] - at)))[2] if options else None
             roles = {m.actor: m.role or "" for m in reversed(found)}
             eid = hashlib.sha256(f"{article.id}:{sent.start}:{n}:{ev.type}".encode()).hexdigest()[:12]
+            if ev.guessed:
+                guessed.append(len(events))
             events.append(
                 Event(
                     id=f"e{eid}",
@@ -482,6 +505,8 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
                     evidence=Evidence(source=article.id, start=sent.start, end=sent.end, text=sent.text),
                 )
             )
+    if guessed and dateline is None:
+        events = _main_state(events, guessed, mentions, kb)
     events = _mediated(_replies(events), mentions, kb)
     return Extraction(
         article=article,

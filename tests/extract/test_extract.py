@@ -596,3 +596,12 @@ def test_a_title_inside_a_name_is_no_pronoun(kb: KnowledgeBase) -> None:
     body = "Haiti's police chief resigned. The Council asked the Secretary-General to report on Haiti."
     events = [(t, a, r) for t, a, r, _s in _events(kb, body)]
     assert ("REQUEST", ("UNSC",), ("UN",)) in events
+
+
+def test_without_a_dateline_the_story_state_is_the_one_named_most(kb: KnowledgeBase) -> None:
+    body = (
+        "Australia's former foreign minister briefed the Assembly on Myanmar. "
+        "The crisis in Myanmar has deepened, and Myanmar's neighbours are alarmed. "
+        "Thousands have been killed and towns have been bombed."
+    )
+    assert ("ASSAULT", (), ("MMR",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
