@@ -267,7 +267,10 @@ class _Coreference:
 
     @staticmethod
     def _titled(m: Mention, text: str, offset: int) -> bool:
-        """A mention standing for a person: a title within three words after it, or just before it."""
+        """A mention standing for a person: a title within three words after it, or just before it, or its own
+        name a title ("the Assistant Secretary-General")."""
+        if m.text.rsplit(None, 1)[-1].lower() in _TITLES:
+            return True
         after = _WORD.findall(text, m.end - offset, m.end - offset + 60)[:3]
         if any(w.lower() in _TITLES for w in after):
             return True

@@ -605,3 +605,11 @@ def test_without_a_dateline_the_story_state_is_the_one_named_most(kb: KnowledgeB
         "Thousands have been killed and towns have been bombed."
     )
     assert ("ASSAULT", (), ("MMR",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
+def test_a_title_named_alone_is_the_she_who_speaks_next(kb: KnowledgeBase) -> None:
+    body = (
+        "Violence in Mozambique has grown, the Assistant Secretary-General for Africa told the Security Council. "
+        "She called on the Government to protect civilians."
+    )
+    assert ("REQUEST", ("UN",), ("MOZ",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
