@@ -358,18 +358,48 @@ def _publisher(source: str | None, kb: KnowledgeBase) -> Mention | None:
 REPLIES = frozenset(["REJECT", "ACCUSE", "THREATEN"])
 
 
-def _replies(events: list[Event]) -> list[Event]:
+def _replies(events: list[Event], matcher: PhraseMatcher[tuple[str, object]]) -> list[Event]:
     """A refusal, accusation or threat that names no one answers whoever last acted on its actor: "Iran
     rejected the designations" after "the Treasury designated Iranian firms" is a rejection of the US."""
     out: list[Event] = []
     for ev in events:
         if ev.type in REPLIES and ev.actors and not ev.recipients:
-            last = next((e for e in reversed(out) if set(e.recipients) & set(ev.actors) and e.actors), None)
+            acted = [e for e in out if set(e.recipients) & set(ev.actors) and e.actors]
+            # "Iran rejected the designations": preferably the last act of the kind its object names
+            named = _object_of(ev, matcher)
+            last = None
+            if named is not None:  # the act named by the same word, else the last of the same kind
+                last = next((e for e in reversed(acted) if e.type == named[0] and e.trigger.lower()[:STEM] == named[1]),
+                            None) or next((e for e in reversed(acted) if e.type == named[0]), None)  # fmt: skip
+            # "... rejected the designations and warned that Tehran would respond": one answer, to one party
+            same = next((e for e in reversed(out) if e.evidence.start == ev.evidence.start and e.type in REPLIES
+                         and e.actors == ev.actors and e.recipients), None)  # fmt: skip
+            if last is None and same is not None:
+                ev = replace(ev, recipients=same.recipients, recipient_roles=same.recipient_roles)
+                out.append(ev)
+                continue
+            last = last or (acted[-1] if acted else None)
             others = tuple(a for a in last.actors if a not in ev.actors) if last else ()
             if others:
                 ev = replace(ev, recipients=others, recipient_roles=tuple("" for _ in others))
         out.append(ev)
     return out
+
+
+def _object_of(ev: Event, matcher: PhraseMatcher[tuple[str, object]]) -> tuple[str, str] | None:
+    """The event type and stem of the noun a reply is about ("rejected the designations": SANCTION, "design"),
+    if it names an act."""
+    if ev.trigger_start is None:
+        return None
+    at = ev.trigger_start - ev.evidence.start + len(ev.trigger)
+    tokens = tokenize(ev.evidence.text[at : at + 40])
+    for i, _j, (kind, value), _spec in matcher.find_all(tokens[:4]):
+        if kind == "T" and value != "_IGNORE":
+            return str(value), tokens[i].low[:STEM]
+    return None
+
+
+STEM = 6  # letters two words share when they name the same act ("designated", "designations")
 
 
 _MEDIATION = ("mediat", "broker", "host", "negotiat", "facilitat")
@@ -510,7 +540,7 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
             )
     if guessed and dateline is None:
         events = _main_state(events, guessed, mentions, kb)
-    events = _mediated(_replies(events), mentions, kb)
+    events = _mediated(_replies(events, matcher), mentions, kb)
     return Extraction(
         article=article,
         sentences=tuple(sentences),

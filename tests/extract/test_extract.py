@@ -613,3 +613,12 @@ def test_a_title_named_alone_is_the_she_who_speaks_next(kb: KnowledgeBase) -> No
         "She called on the Government to protect civilians."
     )
     assert ("REQUEST", ("UN",), ("MOZ",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
+def test_a_reply_answers_the_act_its_object_names(kb: KnowledgeBase) -> None:
+    body = (
+        "The United States designated five Iranian firms. Türkiye froze the accounts of two Iranian firms. "
+        "Iran rejected the designations as illegal and warned that Tehran would respond."
+    )
+    events = [(t, a, r) for t, a, r, _s in _events(kb, body)]
+    assert ("REJECT", ("IRN",), ("USA",)) in events and ("THREATEN", ("IRN",), ("USA",)) in events
