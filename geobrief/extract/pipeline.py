@@ -112,6 +112,7 @@ class _Coreference:
         # the state a story is about: its dateline's, else the first state it names; unqualified "police",
         # "the government" or "the army" are that state's
         self.focal = focal
+        self.dateline = focal  # the state of the place the text is filed from, if it names one
         self.state: Mention | None = None
         self.leader: Mention | None = None
         self.leader_sentence = -99
@@ -194,9 +195,9 @@ class _Coreference:
                 for signatory in self.signatories:
                     out.append(_stand_in(signatory, start, end, text, offset, "GOV"))
                 continue
-            if kind == "we":  # the official or leader speaking, else the text's publisher
+            if kind == "we":  # the official or leader speaking, else the text's publisher, else its dateline's state
                 state, kind = leader or (self.leader if index - self.leader_sentence <= LEADER_REACH else None) or (
-                    self.publisher), "state"  # fmt: skip
+                    self.publisher) or self.dateline, "state"  # fmt: skip
             if kind == "domestic":  # "police", "the government": of the state just named, else the story's
                 owner = next((m for m in reversed(before) if self._is_state(m) and (
                     0 <= start - m.end <= 3 or text[m.end - offset : m.end - offset + 2] in ("'s", "’s"))), None)  # fmt: skip

@@ -622,3 +622,8 @@ def test_a_reply_answers_the_act_its_object_names(kb: KnowledgeBase) -> None:
     )
     events = [(t, a, r) for t, a, r, _s in _events(kb, body)]
     assert ("REJECT", ("IRN",), ("USA",)) in events and ("THREATEN", ("IRN",), ("USA",)) in events
+
+
+def test_we_of_a_briefing_filed_from_a_capital_is_its_state(kb: KnowledgeBase) -> None:
+    body = "NEW DELHI — Official Spokesperson: Pakistani troops opened fire on our forward posts last night."
+    assert ("ASSAULT", ("PAK",), ("IND",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
