@@ -478,6 +478,9 @@ _STRIKE_WORDS = frozenset(
 )
 
 
+_PENALTIES = frozenset(["sanctions", "sanction", "restrictions", "embargo", "restrictive"])
+
+
 def _retype(etype: str, tokens: list[Token], i: int, j: int, modes: set[tuple[str, str]]) -> str | None:
     """Refine a trigger's type from its object: "launched strikes" is an assault, "fired water cannon"
     coercion, "a test" of no weapon is no event."""
@@ -544,8 +547,10 @@ def _retype(etype: str, tokens: list[Token], i: int, j: int, modes: set[tuple[st
         return "AID"  # "approved a $40 million emergency loan"
     if etype == "SUPPORT" and word.startswith("pledge") and (after & _FUNDS or "$" in after):
         return "AID"  # "pledged $3 billion towards reconstruction"
-    if etype == "AGREE" and after & {"sanctions", "sanction", "restrictions", "embargo"}:
-        return "SANCTION"  # "approved new sanctions", "extended its sanctions"
+    if etype == "AGREE" and after & _PENALTIES and "mandate" not in after and tokens[j - 1].low != "mandate":
+        # "approved new sanctions", "extended its sanctions", "adopted a package of restrictive measures" (not
+        # "extended the mandate of the panel assisting the sanctions committee")
+        return "SANCTION"
     if etype == "MOBILIZE" and word in ("moved", "moving", "moves") and not wide & _FORCES:
         return None  # "moved to Geneva", "moving on": only forces moved are a mobilisation
     if (

@@ -627,3 +627,13 @@ def test_a_reply_answers_the_act_its_object_names(kb: KnowledgeBase) -> None:
 def test_we_of_a_briefing_filed_from_a_capital_is_its_state(kb: KnowledgeBase) -> None:
     body = "NEW DELHI — Official Spokesperson: Pakistani troops opened fire on our forward posts last night."
     assert ("ASSAULT", ("PAK",), ("IND",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
+def test_a_council_that_fails_to_adopt_did_not_agree(kb: KnowledgeBase) -> None:
+    events = _events(kb, "The Security Council today failed to adopt a resolution on the panel.")
+    assert ("AGREE", ("UNSC",), (), "denied") in events and "REJECT" not in [e[0] for e in events]
+
+
+def test_adopting_restrictive_measures_is_a_sanction(kb: KnowledgeBase) -> None:
+    body = "The European Union adopted a twentieth package of restrictive measures against Russia."
+    assert ("SANCTION", ("EU",), ("RUS",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
