@@ -469,6 +469,10 @@ _CROWDS = frozenset(
     ["protesters", "protestors", "demonstrators", "drivers", "truckers", "farmers", "residents", "activists",
      "workers", "students", "villagers", "fishermen", "crowds", "crowd"]
 )  # fmt: skip
+_MESSAGES = frozenset(
+    ["delegation", "note", "letter", "message", "messages", "invitation", "condolences", "envoy", "signal"]
+)
+_COMMODITIES = frozenset(["gas", "oil", "electricity", "lng", "energy", "goods", "components", "crude", "coal"])
 _FUNDS = frozenset(
     ["loan", "loans", "grant", "grants", "aid", "funding", "assistance", "package", "million", "billion"]
 )
@@ -485,9 +489,18 @@ def _retype(etype: str, tokens: list[Token], i: int, j: int, modes: set[tuple[st
     """Refine a trigger's type from its object: "launched strikes" is an assault, "fired water cannon"
     coercion, "a test" of no weapon is no event."""
     word = tokens[i].low
-    if etype in _NO_RETYPE and not word.startswith(("withdr", "expel", "fire")):
+    if etype in _NO_RETYPE and not word.startswith(("withdr", "expel", "fire", "sen", "suppl", "deliver")):
         return etype  # no rule below refines these
     after = {t.low for t in tokens[j : j + 6]}
+    if etype == "AID" and word.startswith(("send", "sent")) and after & _MESSAGES:
+        return None  # "sent a note of protest", "will send a delegation": no help given
+    if (
+        etype == "AID"
+        and word.startswith(("suppl", "deliver"))
+        and ({t.low for t in tokens[max(0, i - 2) : i]} | after) & _COMMODITIES
+        and not after & _RELIEF
+    ):
+        return None  # "gas supplies to Spain", "gas delivered through the pipeline": trade, not aid
     if etype == "RETREAT" and word.startswith(("release", "releasing", "freed", "free")):
         near = {t.low for t in tokens[j : j + 9]} | {t.low for t in tokens[max(0, i - 4) : i]}
         counted = j < len(tokens) and tokens[j].low[:1].isdigit()  # "released 120 Rohingya"

@@ -637,3 +637,15 @@ def test_a_council_that_fails_to_adopt_did_not_agree(kb: KnowledgeBase) -> None:
 def test_adopting_restrictive_measures_is_a_sanction(kb: KnowledgeBase) -> None:
     body = "The European Union adopted a twentieth package of restrictive measures against Russia."
     assert ("SANCTION", ("EU",), ("RUS",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Indonesia has sent a note of protest to the Embassy of China.",
+        "South Korea said it would send a delegation to Mexico City next week.",
+        "Algeria threatened to cut natural gas supplies to Spain.",
+    ],
+)
+def test_messages_sent_and_trade_supplied_are_no_aid(kb: KnowledgeBase, body: str) -> None:
+    assert "AID" not in [e[0] for e in _events(kb, body)]
