@@ -27,8 +27,9 @@ from geobrief.model import Mention, Sentence, Status
 
 __all__ = ["Cues", "Lexicon", "RawEvent", "find_events", "keyword_regex", "lexicon"]
 
+# (a pattern led by a lookahead on its first letters lets the engine skip to where it can match)
 _PASSIVE_BEFORE = re.compile(
-    r"\b(?:was|were|been|being|is|are|be|get|got)\s+(?:\w+(?:ed|en)\s+(?:or|and)\s+)?(?:\w+ly\s+)?$", re.I
+    r"(?=[abgiw])\b(?:was|were|been|being|is|are|be|get|got)\s+(?:\w+(?:ed|en)\s+(?:or|and)\s+)?(?:\w+ly\s+)?$", re.I
 )
 _BY_AFTER = re.compile(
     r"\s+(?:(?:(?:cast|imposed|launched|carried out|conducted|made|issued|taken|announced|fired|ordered)\s+)?by|"
@@ -36,22 +37,24 @@ _BY_AFTER = re.compile(
     re.I,
 )
 _RECIPIENT_CUE = re.compile(
-    r"\b(?:to support|in support of|for|against|on behalf of|with|to|on|at|toward|towards|into)\s+(?:the\s+)?$", re.I
+    r"(?=[afiotw])\b(?:to support|in support of|for|against|on behalf of|with|to|on|at|toward|towards|into)\s+(?:the\s+)?$",
+    re.I,
 )
 _PREP_BEFORE = re.compile(
-    r"\b(?:of|in|on|by|from|to|against|with|for|at|about|into|over|toward|towards|between|among|near|across)\s+(?:the\s+)?$",
+    r"(?=[abfinotw])\b(?:of|in|on|by|from|to|against|with|for|at|about|into|over|toward|towards|between|among|near|across)\s+(?:the\s+)?$",
     re.I,
 )
 _COORD = re.compile(r"^\s*(?:,|and|, and|or|as well as)\s*(?:the\s+)?$", re.I)
 # what ends a clause: punctuation, and a comma before a linking word (two patterns, as the second can be
 # looked for only where a comma stands)
 _CLAUSE_MARK = re.compile(r";|\s[—–]\s|\(|\)|:\s")
+_MARK_CHARS = re.compile("[;—–():]")
 _CLAUSE_LINK = re.compile(r", (?:while|but|whereas|although|as|which|who|adding|saying|noting)\b")
 
 
 def _clause_breaks(text: str) -> list[tuple[int, int]]:
     """The spans that end clauses in ``text``, in order."""
-    out = [m.span() for m in _CLAUSE_MARK.finditer(text)] if any(c in text for c in ";—–():") else []
+    out = [m.span() for m in _CLAUSE_MARK.finditer(text)] if _MARK_CHARS.search(text) else []
     if ", " in text:
         out += [m.span() for m in _CLAUSE_LINK.finditer(text)]
         out.sort()
@@ -296,8 +299,8 @@ _DETERMINERS = frozenset(
     ]
 )
 _ARTICLES = frozenset(["the", "a", "an", "its", "their", "his", "her", "our"])
-_NOMINAL_OBJECT = re.compile(r"\b(?:on|against|at|toward|towards|to|targeting|of|into)\s+(?:the\s+)?$", re.I)
-_LATER_BY = re.compile(r"\b(?:by|attributed to|blamed on)\s+(?:the\s+)?$", re.I)
+_NOMINAL_OBJECT = re.compile(r"(?=[aiot])\b(?:on|against|at|toward|towards|to|targeting|of|into)\s+(?:the\s+)?$", re.I)
+_LATER_BY = re.compile(r"(?=[ab])\b(?:by|attributed to|blamed on)\s+(?:the\s+)?$", re.I)
 _OF_AGENT = re.compile(r"^\s+(?:\w+\s+){0,2}?of\s+(?:the\s+)?(?:State\s+of\s+)?$", re.I)
 # event nouns whose "of X" names who acts: "the mediation of Qatar", "at the invitation of Nigeria"
 _AGENTIVE = frozenset(

@@ -76,9 +76,8 @@ _NUM_TAIL = (
 # the lookahead lets the engine skip to the characters a number can start with
 _NUM = re.compile(
     r"(?=[US$€£\d])(?:(?P<cur>US\$|S\$|\$|USD\s?|SGD\s?|€|£)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?))"
-    + _NUM_TAIL,
-    re.IGNORECASE,
-)
+    + f"(?i:{_NUM_TAIL})"
+)  # currency codes in capitals only, so that the lookahead skips lower-case letters
 _NUM_WORDS = re.compile(
     r"(?=[otfsenhda])(?P<cur>)(?P<num>(?<![\w-])(?:" + _NUMWORD + r")(?![\w]))" + _NUM_TAIL, re.IGNORECASE
 )  # (the lookahead: the first letters of the number words, so the engine can skip to them)
