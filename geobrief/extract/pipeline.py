@@ -505,9 +505,11 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
         quantities = find_quantities(sent.text, sent.start, words=forms)
         dates = find_dates(sent.text, article.published, words=forms)
         ahead = None
+        owners = [_owner(raw, q.start) for q in quantities]  # a quantity belongs to the nearest event trigger
+        roles = {m.actor: m.role or "" for m in reversed(found)}
         for n, ev in enumerate(raw):
             # a quantity belongs to the nearest event trigger in the sentence, and so does a date
-            mine = tuple(q for q in quantities if _owner(raw, q.start) is ev)
+            mine = tuple(q for q, owner in zip(quantities, owners, strict=True) if owner is ev)
             options = dates
             if ev.status == "planned":
                 ahead = (
@@ -516,7 +518,6 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
                 options = ahead
             at = ev.trigger_start - sent.start
             date = min(options, key=lambda d: min(abs(d[0] - at), abs(d[1] - at)))[2] if options else None
-            roles = {m.actor: m.role or "" for m in reversed(found)}
             eid = hashlib.sha256(f"{article.id}:{sent.start}:{n}:{ev.type}".encode()).hexdigest()[:12]
             if ev.guessed:
                 guessed.append(len(events))
