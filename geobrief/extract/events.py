@@ -526,7 +526,7 @@ def _retype(etype: str, tokens: list[Token], i: int, j: int, modes: set[tuple[st
         return "CONCEDE"  # "agreed to lift the levy", "agreed to remove a reference"
     if etype == "COOPERATE" and word.startswith("escort") and "out" in wide:
         return "COERCE"  # "escorted a coast guard ship out of its waters"
-    if etype == "COERCE" and word.startswith("block") and {t.low for t in tokens[max(0, i - 4) : i]} & _CROWDS:
+    if etype == "COERCE" and word.startswith("block") and {t.low for t in tokens[max(0, i - 8) : i]} & _CROWDS:
         return "PROTEST"  # "lorry drivers blocked the approach to the terminal"
     if etype == "CONCEDE" and word.startswith(("restor", "resum")):
         # "restore electricity exports", "resume flights": a concession; "resumed talks", "resumed attacks": not
@@ -647,7 +647,7 @@ def _unnamed_victims(
         t0 = tokens[i].start - base
         if any(e.type == etype for e in out):
             continue
-        if etype == "COERCE" and head.startswith("block") and {t.low for t in tokens[max(0, i - 4) : i]} & _CROWDS:
+        if etype == "COERCE" and head.startswith("block") and {t.low for t in tokens[max(0, i - 8) : i]} & _CROWDS:
             etype = "PROTEST"
         if etype != "PROTEST":  # protests are against the story's state; attacks only when told in the passive
             participle = head.endswith(("ed", "en")) or head in _IRREGULAR_PARTICIPLES

@@ -148,6 +148,14 @@ class Gazetteer:
         for i, j, form in matches:
             if j < len(tokens) and tokens[j].text == "$" and tokens[j].start == tokens[j - 1].end:
                 continue  # "US$1.5 billion", "S$20 million": a currency, not a party
+            if (
+                i >= 2
+                and tokens[i - 1].text == "-"
+                and tokens[i - 2].end == tokens[i - 1].start
+                and tokens[i - 2].text[:1].isupper()
+                and not (out and out[-1].end == tokens[i - 2].end)
+            ):
+                continue  # "the Pan-American Highway": part of a name, not a party
             entry = self._choose(form, date)
             if "Secretary-General" in form and out and tokens[i].start - out[-1].end <= 1:
                 continue  # "NATO Secretary-General": the title of the body just named

@@ -649,3 +649,11 @@ def test_adopting_restrictive_measures_is_a_sanction(kb: KnowledgeBase) -> None:
 )
 def test_messages_sent_and_trade_supplied_are_no_aid(kb: KnowledgeBase, body: str) -> None:
     assert "AID" not in [e[0] for e in _events(kb, body)]
+
+
+def test_an_abduction_is_an_assault_and_a_hyphened_name_is_no_party(kb: KnowledgeBase) -> None:
+    # PLOVER codes abduction as a mode of ASSAULT (contracts/plover.md)
+    assert ("ASSAULT", (), ("HTI",)) in [(t, a, r) for t, a, r, _s in _events(kb, "Gangs abducted 12 nurses in Haiti.")]
+    body = "Colombia signed the deal. Truckers in the city of Ipiales blocked the Pan-American Highway for hours."
+    events = _events(kb, body)
+    assert "PROTEST" in [e[0] for e in events] and all("USA" not in e[2] for e in events)
