@@ -657,3 +657,16 @@ def test_an_abduction_is_an_assault_and_a_hyphened_name_is_no_party(kb: Knowledg
     body = "Colombia signed the deal. Truckers in the city of Ipiales blocked the Pan-American Highway for hours."
     events = _events(kb, body)
     assert "PROTEST" in [e[0] for e in events] and all("USA" not in e[2] for e in events)
+
+
+@pytest.mark.parametrize(
+    ("body", "etype"),
+    [
+        ("Turkey no longer allows Russian warships to sail through the straits.", "RETREAT"),
+        ("Brussels is tightening sanctions on Belarus.", "SANCTION"),
+        ("Japan hails the truce between Thailand and Cambodia.", "SUPPORT"),
+        ("Manila vows to defend its fishermen against China.", "THREATEN"),
+    ],
+)
+def test_present_and_progressive_forms_are_events(kb: KnowledgeBase, body: str, etype: str) -> None:
+    assert etype in [e[0] for e in _events(kb, body)]
