@@ -299,7 +299,11 @@ _DETERMINERS = frozenset(
     ]
 )
 _ARTICLES = frozenset(["the", "a", "an", "its", "their", "his", "her", "our"])
-_NOMINAL_OBJECT = re.compile(r"(?=[aiot])\b(?:on|against|at|toward|towards|to|targeting|of|into)\s+(?:the\s+)?$", re.I)
+_NOMINAL_OBJECT = re.compile(
+    r"(?=[aiot])\b(?:on|against|at|toward|towards|to|targeting|of|into)\s+(?:the\s+)?"
+    r"(?:(?:government|people|authorities|kingdom|republic)\s+of\s+(?:the\s+)?)?$",
+    re.I,
+)  # (with "the Government of": "its appreciation to the Government of Spain")
 _LATER_BY = re.compile(r"(?=[ab])\b(?:by|attributed to|blamed on)\s+(?:the\s+)?$", re.I)
 _OF_AGENT = re.compile(r"^\s+(?:\w+\s+){0,2}?of\s+(?:the\s+)?(?:State\s+of\s+)?$", re.I)
 # event nouns whose "of X" names who acts: "the mediation of Qatar", "at the invitation of Nigeria"

@@ -57,7 +57,7 @@ _COREF_PHRASES = [
     ("police", "domestic"), ("the police", "domestic"), ("riot police", "domestic"), ("the government", "domestic"),
     ("the authorities", "domestic"), ("authorities", "domestic"), ("the army", "domestic"),
     ("the military", "domestic"), ("security forces", "domestic"), ("the security forces", "domestic"),
-    ("the junta", "domestic"), ("the interior ministry", "domestic"), ("the foreign ministry", "domestic"),
+    ("the junta", "domestic"), ("the kingdom", "domestic"), ("the assembly", "body"), ("the council", "body"), ("the interior ministry", "domestic"), ("the foreign ministry", "domestic"),
     ("the defence ministry", "domestic"), ("the defense ministry", "domestic"), ("a magistrate", "domestic"),
     ("a court", "domestic"), ("prosecutors", "domestic"), ("the coast guard", "domestic"), ("the navy", "domestic"),
     ("both sides", "pair"), ("both governments", "pair"), ("both countries", "pair"), ("both armies", "pair"),
@@ -198,6 +198,12 @@ class _Coreference:
             if kind == "we":  # the official or leader speaking, else the text's publisher, else its dateline's state
                 state, kind = leader or (self.leader if index - self.leader_sentence <= LEADER_REACH else None) or (
                     self.publisher) or self.dateline, "state"  # fmt: skip
+            if kind == "domestic" and text[end - offset : end - offset + 4] == " of ":
+                # "the Government of Spain": the state named after it (or none, if the name is not known)
+                named = next((m for m in found if 0 < m.start - end <= 9 and self._is_state(m)), None)
+                if named is not None:
+                    out.append(_stand_in(named, start, end, text, offset, "GOV"))
+                continue
             if kind == "domestic":  # "police", "the government": of the state just named, else the story's
                 owner = next((m for m in reversed(before) if self._is_state(m) and (
                     0 <= start - m.end <= 3 or text[m.end - offset : m.end - offset + 2] in ("'s", "’s"))), None)  # fmt: skip

@@ -670,3 +670,13 @@ def test_an_abduction_is_an_assault_and_a_hyphened_name_is_no_party(kb: Knowledg
 )
 def test_present_and_progressive_forms_are_events(kb: KnowledgeBase, body: str, etype: str) -> None:
     assert etype in [e[0] for e in _events(kb, body)]
+
+
+def test_the_kingdom_and_the_government_of_a_named_state(kb: KnowledgeBase) -> None:
+    body = "RABAT — The Kingdom expresses its deep appreciation to the Government of Spain."
+    assert ("SUPPORT", ("MAR",), ("ESP",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
+def test_the_assembly_is_the_body_just_named(kb: KnowledgeBase) -> None:
+    body = "The General Assembly adopted a resolution. The Assembly also called on the Russian Federation to act."
+    assert ("REQUEST", ("UNGA",), ("RUS",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
