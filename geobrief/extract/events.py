@@ -857,6 +857,9 @@ def find_events(
                 actors_m = _group_before(candidates, text, base, t0, 0)[:1]
             if not actors_m and speakers and not _PASSIVE_BEFORE.search(text, max(0, t0 - 20), t0):
                 actors_m = speakers[:1]  # "the police chief said officers acted lawfully and accused ...": the speaker
+            if not actors_m and i == 0 and tokens[0].low.endswith("ing") and (comma := text.find(", ", t1)) > 0:
+                # "Briefing the Council, Khaled Khiari, UN Assistant Secretary-General, said": the subject after it
+                actors_m = [m for m in mentions if comma < m.start - base <= comma + 60][:1]
             comma = text.find(",", t1)
             stop = min(c1, t1 + 90, comma if comma >= 0 else len(text))
             # the object of this verb comes before the next event's trigger ("met to discuss attacks on Y")

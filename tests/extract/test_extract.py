@@ -680,3 +680,10 @@ def test_the_kingdom_and_the_government_of_a_named_state(kb: KnowledgeBase) -> N
 def test_the_assembly_is_the_body_just_named(kb: KnowledgeBase) -> None:
     body = "The General Assembly adopted a resolution. The Assembly also called on the Russian Federation to act."
     assert ("REQUEST", ("UNGA",), ("RUS",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
+def test_a_sentence_opened_by_a_participle_has_its_subject_after_the_comma(kb: KnowledgeBase) -> None:
+    body = "Briefing the Council, the UN Assistant Secretary-General said the launch was a serious concern."
+    assert ("CONSULT", ("UN",), ("UNSC",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+    body = "MEXICO CITY — The Secretary of Economy is due to speak by phone with China's Minister of Commerce."
+    assert ("CONSULT", ("MEX",), ("CHN",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
