@@ -66,6 +66,7 @@ _COREF_PHRASES = [
     ("we", "we"), ("our", "we"),
 ]  # fmt: skip
 # a wire story's dateline ("LUSAKA —", "WASHINGTON –"): the city the story is filed from
+_DATELINE_DASH = re.compile(r"[A-Z.]\s+[—–-]{1,2}\s")
 _DATELINE = re.compile(r"(?:^|\s)([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3})(?:, [A-Z][A-Za-z.]+)?\s+[—–-]{1,2}\s")
 # words that make an actor mention stand for a person speaking for it ("Khaled Khiari, UN Assistant
 # Secretary-General", "the Secretary-General of the IMO"): a later "he" or "she" is that actor
@@ -456,7 +457,10 @@ def _main_state(events: list[Event], guessed: list[int], mentions: list[Mention]
 
 def _dateline_state(body: str, kb: KnowledgeBase) -> Mention | None:
     """The state whose capital or name a story's dateline gives, if any."""
-    m = _DATELINE.search(body[:400])
+    head = body[:400]
+    if not _DATELINE_DASH.search(head):
+        return None  # no capitals before a dash: no dateline (a quick test before the full pattern)
+    m = _DATELINE.search(head)
     if m is None:
         return None
     return _city_state(" ".join(w.capitalize() for w in m.group(1).split()), kb)
