@@ -915,6 +915,8 @@ def find_events(
             if not givers:
                 continue  # received what, from whom? not aid we can place
             actors_m, recips_m = givers, [m for m in actors_m if m not in givers]
+        if etype == "AGREE" and recips_m:  # "adopted a resolution demanding ... Ukrainian children": its content
+            recips_m = [m for m in recips_m if m.start - base < t0 or _WITH.search(text, t1, max(t1, m.start - base))]
         actors = tuple(dict.fromkeys(m.actor for m in actors_m))
         recipients = tuple(dict.fromkeys(m.actor for m in recips_m if m.actor not in actors))
         guessed = False

@@ -687,3 +687,10 @@ def test_a_sentence_opened_by_a_participle_has_its_subject_after_the_comma(kb: K
     assert ("CONSULT", ("UN",), ("UNSC",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
     body = "MEXICO CITY — The Secretary of Economy is due to speak by phone with China's Minister of Commerce."
     assert ("CONSULT", ("MEX",), ("CHN",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
+def test_what_an_agreement_is_about_is_not_its_recipient(kb: KnowledgeBase) -> None:
+    body = "The Security Council extended the mandate of the panel monitoring sanctions against North Korea."
+    assert ("AGREE", ("UNSC",), ()) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+    body = "Vietnam signed a fisheries agreement with Indonesia."
+    assert ("AGREE", ("VNM",), ("IDN",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
