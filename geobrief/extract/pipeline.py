@@ -11,7 +11,7 @@ import hashlib
 import re
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 from geobrief.extract.dates import find_dates
 from geobrief.extract.events import Cues, RawEvent, find_events, lexicon
@@ -231,7 +231,9 @@ class _Coreference:
             # an official named with a title ("X, UN assistant secretary-general"), looked for only when a
             # later "he" or "she" needs a referent
             self.pending = (index, found, text, offset) if found else self.pending
-        for m in sorted(out, key=lambda m: m.start):
+        if len(out) > 1:
+            out.sort(key=_START)
+        for m in out:
             if self._is_state(m):
                 self.state, self.state_sentence = m, index
                 if m.role == "GOV" and m.how != "coref":
@@ -242,8 +244,11 @@ class _Coreference:
                     self.states[m.actor] = m
             elif self._is_body(m):
                 self.body, self.body_sentence = m, index
-        out += self._short_names(tokens, out, text, offset)
-        return sorted(out, key=lambda m: m.start)
+        short = self._short_names(tokens, out, text, offset)
+        if short:
+            out += short
+            out.sort(key=_START)
+        return out
 
     def _remember_short_names(self, m: Mention) -> None:
         """After "Kim Jong Un", a later "Kim" in the same article is the same leader."""
@@ -255,7 +260,7 @@ class _Coreference:
     def _short_names(self, tokens: list[Token], found: list[Mention], text: str, offset: int) -> list[Mention]:
         out: list[Mention] = []
         short = self.short
-        if not short:
+        if not short or short.keys().isdisjoint(map(_TEXT, tokens)):  # the usual case, found at C speed
             return out
         for tok in [t for t in tokens if t[0] in short]:
             ref = short[tok.text]
@@ -342,6 +347,7 @@ _NO_CUES = _SentenceCues(
 
 
 _TEXT = itemgetter(0)  # a token's text
+_START = attrgetter("start")
 QUANTITY_REACH = 60  # characters after a trigger within which a number is its object ("fired 3 missiles")
 
 
