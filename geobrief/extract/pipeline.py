@@ -22,7 +22,7 @@ from geobrief.extract.quantities import find_quantities
 from geobrief.extract.sentences import split_sentences
 from geobrief.extract.tokens import PhraseMatcher, Token, longest, tokenize
 from geobrief.kb.loader import KnowledgeBase
-from geobrief.model import Article, Event, Evidence, Mention, Sentence
+from geobrief.model import Article, Event, Evidence, Mention, Quantity, Sentence
 
 __all__ = ["Extraction", "extract", "words"]
 
@@ -351,8 +351,35 @@ _START = attrgetter("start")
 QUANTITY_REACH = 60  # characters after a trigger within which a number is its object ("fired 3 missiles")
 
 
-def _owner(raw: list[RawEvent], at: int) -> RawEvent:
-    """The event a number at ``at`` describes: the nearest trigger before it, if close, else the nearest."""
+# the kinds of event a toll or a number of troops describes, where the sentence has one
+_QUANTITY_OWNERS = {
+    "killed": ("ASSAULT", "COERCE", "PROTEST"),
+    "injured": ("ASSAULT", "COERCE", "PROTEST"),
+    "troops": ("MOBILIZE", "AID", "RETREAT", "COOPERATE"),
+}
+
+
+def _captives(q: Quantity, owner: RawEvent) -> Quantity:
+    """Soldiers or police arrested, detained or set free are people counted, not troops."""
+    if q.kind == "troops" and (
+        owner.type == "COERCE" or (owner.type == "RETREAT" and owner.trigger.lower().startswith(_FREEING))
+    ):
+        return replace(q, kind="count")
+    return q
+
+
+_FREEING = ("releas", "free", "swap", "exchang", "handed")
+
+
+def _owner(raw: list[RawEvent], q: Quantity) -> RawEvent:
+    """The event a quantity describes: a toll the attack's, troops the deployment's (the nearest such); else the
+    nearest trigger before the number, if close, else the nearest trigger."""
+    at = q.start
+    kinds = _QUANTITY_OWNERS.get(q.kind)
+    if kinds is not None and len(raw) > 1:
+        fitting = [r for r in raw if r.type in kinds]
+        if fitting:
+            return min(fitting, key=lambda r: abs(r.trigger_start - at))
     before = [r for r in raw if 0 < at - r.trigger_start <= QUANTITY_REACH]
     if before:
         return max(before, key=lambda r: r.trigger_start)
@@ -522,7 +549,8 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
         quantities = find_quantities(sent.text, sent.start, words=forms)
         dates = find_dates(sent.text, article.published, words=forms)
         ahead = None
-        owners = [_owner(raw, q.start) for q in quantities]  # a quantity belongs to the nearest event trigger
+        owners = [_owner(raw, q) for q in quantities]  # a quantity belongs to the nearest event trigger
+        quantities = [_captives(q, owner) for q, owner in zip(quantities, owners, strict=True)]
         roles = {m.actor: m.role or "" for m in reversed(found)}
         for n, ev in enumerate(raw):
             # a quantity belongs to the nearest event trigger in the sentence, and so does a date

@@ -97,8 +97,8 @@ _UNITS: list[tuple[str, re.Pattern[str]]] = [
     (
         "troops",
         re.compile(
-            r"^\s*(?:[\w-]+\s){0,2}?(troops|soldiers|personnel|servicemen|service members|fighters|sailors|marines|"
-            r"peacekeepers|reservists|conscripts|paratroopers)\b",
+            r"^\s*(?:[\w-]+\s){0,3}?(troops|soldiers|personnel|servicemen|service members|fighters|sailors|marines|"
+            r"peacekeepers|reservists|conscripts|paratroopers|police officers|policemen)\b",
             re.I,
         ),
     ),

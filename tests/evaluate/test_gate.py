@@ -2,7 +2,9 @@
 
 Floors are what extraction reached on the held-out test split when they were last
 pinned, less a small margin (see docs/extraction.md). Raise them when extraction
-improves; never lower them to make a change pass.
+improves; never lower them to make a change pass. When the test split grows, they are pinned again on
+the grown split: adding the eight `gold-news-*` test articles (127 events) moved the quantity floor from
+0.90 to 0.86, as the same code scored 0.924 on the old split and 0.882 on the grown one.
 """
 
 from __future__ import annotations
@@ -19,12 +21,12 @@ GOLD = Path(__file__).resolve().parents[1] / "data" / "gold"
 FLOORS = {
     "type_macro_f1": 0.66,
     "event_f1": 0.68,
-    "actor_recipient_f1": 0.72,
-    "quantity_accuracy": 0.90,
+    "actor_recipient_f1": 0.74,
+    "quantity_accuracy": 0.86,
     "date_accuracy": 0.81,
-    "status_accuracy": 0.80,
+    "status_accuracy": 0.83,
 }
-SWAP_CEILING = 0.035
+SWAP_CEILING = 0.03
 
 if not CORPUS.exists():
     pytest.skip("the corpus (../shared/corpus) is not beside the repository", allow_module_level=True)
@@ -37,7 +39,7 @@ def report(kb: KnowledgeBase) -> Report:
 
 def test_gold_set_is_large_enough() -> None:
     docs = load_gold(GOLD)
-    assert sum(len(d.events) for d in docs) >= 1400
+    assert sum(len(d.events) for d in docs) >= 1650
     assert {d.split for d in docs} == {"dev", "test"}
     assert {t for d in docs for e in d.events for t in [e.type]} >= {"ASSAULT", "COERCE", "AID", "SANCTION"}
 

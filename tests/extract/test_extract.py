@@ -694,3 +694,15 @@ def test_what_an_agreement_is_about_is_not_its_recipient(kb: KnowledgeBase) -> N
     assert ("AGREE", ("UNSC",), ()) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
     body = "Vietnam signed a fisheries agreement with Indonesia."
     assert ("AGREE", ("VNM",), ("IDN",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
+def test_tolls_go_to_the_attack_and_captives_are_counted(kb: KnowledgeBase) -> None:
+    art = article_from_text(
+        "DATE: 2026-03-05\n\nWARSAW — Poland said it would deploy another 3,000 soldiers to the frontier after three "
+        "border guards were injured in a clash. Germany offered to send 200 federal police officers. "
+        "Baku freed four Armenian servicemen."
+    )
+    got = {(e.type, q.kind, q.value) for e in extract(art, kb).events for q in e.quantities}
+    assert {("ASSAULT", "injured", 3.0), ("MOBILIZE", "troops", 3000.0)} <= got
+    assert ("RETREAT", "count", 4.0) in got
+    assert any(kind == "troops" and value == 200.0 for _t, kind, value in got)
