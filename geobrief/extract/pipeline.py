@@ -47,7 +47,10 @@ _COREF_PHRASES = [
     ("the minister", "official"), ("the foreign minister", "official"), ("the defence minister", "official"),
     ("the defense minister", "official"), ("the secretary", "official"), ("the spokesperson", "official"),
     ("official spokesperson", "official"), ("the spokesman", "official"), ("the ministry", "official"),
-    ("external affairs minister", "official"), ("the chancellor", "official"),
+    ("external affairs minister", "official"), ("the chancellor", "official"), ("a ministry spokesperson", "official"),
+    ("a foreign ministry spokesperson", "official"), ("a foreign ministry spokesman", "official"),
+    ("a foreign ministry spokeswoman", "official"), ("a spokesperson", "official"), ("a spokesman", "official"),
+    ("a spokeswoman", "official"), ("the spokeswoman", "official"), ("a government spokesperson", "official"),
     ("both ministers", "pair"), ("the two ministers", "pair"), ("both delegations", "pair"), ("both parties", "pair"),
     ("the two leaders", "pair"), ("both leaders", "pair"), ("the two delegations", "pair"), ("the two armies", "pair"),
     ("both armies", "pair"), ("the two navies", "pair"), ("both navies", "pair"), ("the two militaries", "pair"),
@@ -63,7 +66,7 @@ _COREF_PHRASES = [
     ("both sides", "pair"), ("both governments", "pair"), ("both countries", "pair"), ("both armies", "pair"),
     ("the two countries", "pair"), ("the two sides", "pair"), ("the two governments", "pair"),
     ("the neighbours", "pair"), ("the neighbors", "pair"), ("the two neighbours", "pair"), ("both neighbours", "pair"),
-    ("we", "we"), ("our", "we"),
+    ("we", "we"), ("our", "we"), ("they", "group"),
 ]  # fmt: skip
 # a wire story's dateline ("LUSAKA —", "WASHINGTON –"): the city the story is filed from
 _DATELINE_DASH = re.compile(r"[A-Z.]\s+[—–-]{1,2}\s")
@@ -95,6 +98,7 @@ def words(kb: KnowledgeBase) -> PhraseMatcher[tuple[str, object]]:
     return PhraseMatcher(entries, case_sensitive_if=lambda p: p[0] == "A")
 
 
+GROUP_REACH = 2  # sentences after states named together in which "they" still refers to them
 LEADER_REACH = 1  # sentences after a named leader in which "he" or "the president" still refers to them
 
 
@@ -126,6 +130,8 @@ class _Coreference:
         self.body: Mention | None = None
         self.body_sentence = -99
         self.states: dict[str, Mention] = {}  # states named in earlier sentences, by code, last named last
+        self.group: list[Mention] = []  # the last states named together ("Egypt and Turkey", "both ministers")
+        self.group_sentence = -99
 
     def resolve(
         self,
@@ -143,6 +149,12 @@ class _Coreference:
                 continue  # part of a name found ("the Secretary" of "the Secretary-General")
             before = sorted((m for m in out if m.end <= start), key=lambda m: m.start)
             state = next((m for m in reversed(before) if self._is_state(m)), self.state)
+            if kind == "group":  # "they": the states last named together, in this or the last two sentences
+                here = self._named_together(before, text, offset)
+                group = here or (self.group if index - self.group_sentence <= GROUP_REACH else [])
+                for member in group:
+                    out.append(_stand_in(member, start, end, text, offset, member.role))
+                continue
             if kind == "pair":  # "both sides", "the two countries": the last two states named before
                 for two in list(self.states.values())[-2:] if len(self.states) >= 2 else []:
                     out.append(_stand_in(two, start, end, text, offset, two.role))
@@ -177,7 +189,7 @@ class _Coreference:
             if kind == "official":  # "the prime minister": the leader just named, else the story's own state
                 kind = "leader" if leader is not None or index - self.leader_sentence <= LEADER_REACH else "domestic"
                 gov = next((m for m in reversed(before) if m.role == "GOV" and self._is_state(m)), None)
-                ministry = tokens[j - 1].low in ("ministry", "spokesperson", "spokesman")
+                ministry = tokens[j - 1].low in ("ministry", "spokesperson", "spokesman", "spokeswoman")
                 if kind == "domestic" and ministry and (gov or (self.gov if index - self.gov_sentence <= 1 else None)):
                     # "China's Ministry of Commerce said ... The ministry also opened": that government
                     state, kind = gov or self.gov, "state"
@@ -244,11 +256,31 @@ class _Coreference:
                     self.states[m.actor] = m
             elif self._is_body(m):
                 self.body, self.body_sentence = m, index
+        group = self._named_together(out, text, offset)
+        if group:
+            self.group, self.group_sentence = group, index
         short = self._short_names(tokens, out, text, offset)
         if short:
             out += short
             out.sort(key=_START)
         return out
+
+    def _named_together(self, found: list[Mention], text: str, offset: int) -> list[Mention]:
+        """The first states of a sentence named together: "Egypt and Turkey", "Australia, Japan and India", or
+        the two a "both ministers" stands for."""
+        states = [m for m in found if self._is_state(m)]
+        for k, first in enumerate(states):
+            group = [first]
+            for m in states[k + 1 :]:
+                gap = text[group[-1].end - offset : m.start - offset]
+                if m.start == group[-1].start or gap in (" and ", ", ", ", and ", " & "):
+                    if m.actor not in {g.actor for g in group}:
+                        group.append(m)
+                else:
+                    break
+            if len(group) >= 2:
+                return group
+        return []
 
     def _remember_short_names(self, m: Mention) -> None:
         """After "Kim Jong Un", a later "Kim" in the same article is the same leader."""

@@ -706,3 +706,17 @@ def test_tolls_go_to_the_attack_and_captives_are_counted(kb: KnowledgeBase) -> N
     assert {("ASSAULT", "injured", 3.0), ("MOBILIZE", "troops", 3000.0)} <= got
     assert ("RETREAT", "count", 4.0) in got
     assert any(kind == "troops" and value == 200.0 for _t, kind, value in got)
+
+
+def test_they_are_the_states_last_named_together(kb: KnowledgeBase) -> None:
+    body = "Egypt and Turkey expressed concern about the fighting in Sudan. They also condemned Israel's air strikes."
+    events = [(t, tuple(sorted(a)), r) for t, a, r, _s in _events(kb, body)]
+    assert ("ACCUSE", ("EGY", "TUR"), ("ISR",)) in events
+
+
+def test_a_spokesperson_speaks_for_the_government_just_named(kb: KnowledgeBase) -> None:
+    body = (
+        "KUALA LUMPUR — China's foreign ministry rejected the claim. "
+        "A ministry spokesperson accused Kuala Lumpur of infringing on China's rights."
+    )
+    assert ("ACCUSE", ("CHN",), ("MYS",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
