@@ -378,6 +378,8 @@ _NO_CUES = _SentenceCues(
 )  # fmt: skip
 
 
+_FUTURE = re.compile(r"\b(?:will|shall|plans? to|planning to|is due to|are due to|intends? to)\b", re.I)
+_SAID_BEFORE = re.compile(r"\b(?:said|says|told \w+|added|noted|stated)\s+$")
 _TEXT = itemgetter(0)  # a token's text
 _START = attrgetter("start")
 QUANTITY_REACH = 60  # characters after a trigger within which a number is its object ("fired 3 missiles")
@@ -588,12 +590,19 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
             # a quantity belongs to the nearest event trigger in the sentence, and so does a date
             mine = tuple(q for q, owner in zip(quantities, owners, strict=True) if owner is ev)
             options = dates
-            if ev.status == "planned":
+            at = ev.trigger_start - sent.start
+            if ev.status == "planned" or _FUTURE.search(sent.text, max(0, at - 60), at):
+                # "will conduct an exercise in September": the next September
                 ahead = (
                     ahead if ahead is not None else find_dates(sent.text, article.published, future=True, words=forms)
                 )
                 options = ahead
-            at = ev.trigger_start - sent.start
+            # "said on Thursday that it had expelled 2,000 last year": the saying's date is not the act's
+            told = [d for d in options if not _SAID_BEFORE.search(sent.text, max(0, d[0] - 16), d[0])]
+            options = told or options
+            # "froze the accounts of firms named in today's action": a date naming a thing, only if no other
+            plain = [d for d in options if sent.text[d[1] : d[1] + 2] not in ("'s", "’s")]
+            options = plain or options
             date = min(options, key=lambda d: min(abs(d[0] - at), abs(d[1] - at)))[2] if options else None
             eid = hashlib.sha256(f"{article.id}:{sent.start}:{n}:{ev.type}".encode()).hexdigest()[:12]
             if ev.guessed:

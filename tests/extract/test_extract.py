@@ -720,3 +720,15 @@ def test_a_spokesperson_speaks_for_the_government_just_named(kb: KnowledgeBase) 
         "A ministry spokesperson accused Kuala Lumpur of infringing on China's rights."
     )
     assert ("ACCUSE", ("CHN",), ("MYS",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
+def test_dates_of_acts_not_of_sayings_and_months_ahead_for_what_will_happen(kb: KnowledgeBase) -> None:
+    text = (
+        "DATE: 2026-05-22\n\nSEOUL — South Korea and Japan will also conduct a joint naval exercise in September. "
+        "Chile's president said on Thursday that Chile had expelled 2,000 Venezuelan migrants last year. "
+        "On Tuesday, Türkiye froze the accounts of two Iranian firms named in today's action."
+    )
+    got = {(e.type, e.date) for e in extract(article_from_text(text), kb).events}
+    assert ("COOPERATE", "2026-09") in got
+    assert ("COERCE", "2025") in got
+    assert ("SANCTION", "2026-05-19") in got
