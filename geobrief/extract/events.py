@@ -240,6 +240,9 @@ _IRREGULAR_PARTICIPLES = frozenset(["struck", "shot", "hit", "sent", "fought", "
 _AT_PLACE = frozenset(["ASSAULT", "COERCE", "MOBILIZE", "AID", "PROTEST"])  # types whose place is often their target
 _VENUE = re.compile(r"\b(?:in|at)\s+$", re.I)
 _WITH = re.compile(r"\b(?:with|between)\b", re.I)
+_FEELINGS = frozenset(
+    ["concerned", "alarmed", "worried", "troubled", "dismayed", "outraged", "disappointed", "appalled", "shocked"]
+)
 _SETTINGS = frozenset(["debate", "discussion", "briefing", "session"])
 _BARE_NOUNS = frozenset(["support", "threat", "threats", "agreement", "accord", "pact", "deal"])
 _VERB_CONTEXT = frozenset(
@@ -819,6 +822,9 @@ def find_events(
             recips_m = [
                 m for m in later if _NOMINAL_OBJECT.search(text[max(t1, m.start - base - 12) : m.start - base])
             ][:1]
+        elif agents and etype == "ACCUSE" and tokens[j - 1].low in _FEELINGS:
+            # "X was deeply concerned by China's conduct": what "by" names is the cause, the subject feels it
+            actors_m, recips_m = _group_before(mentions, text, base, t0, c0)[-1:], agents
         elif agents:  # "was seized by the Houthis", "launch by Pyongyang"
             actors_m = agents
             low = trigger.lower()

@@ -732,3 +732,9 @@ def test_dates_of_acts_not_of_sayings_and_months_ahead_for_what_will_happen(kb: 
     assert ("COOPERATE", "2026-09") in got
     assert ("COERCE", "2025") in got
     assert ("SANCTION", "2026-05-19") in got
+
+
+def test_concern_recall_and_pushbacks_are_events(kb: KnowledgeBase) -> None:
+    body = "The United States said it was deeply concerned by China's conduct."
+    assert ("ACCUSE", ("USA",), ("CHN",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+    assert "COERCE" in [e[0] for e in _events(kb, "Chile denied carrying out pushbacks of Peruvian migrants.")]
