@@ -48,12 +48,17 @@ _COORD = re.compile(r"^\s*(?:,|and|, and|or|as well as)\s*(?:the\s+)?$", re.I)
 # what ends a clause: punctuation, and a comma before a linking word (two patterns, as the second can be
 # looked for only where a comma stands)
 _CLAUSE_MARK = re.compile(r"[;()]|:\s|(?<=\s)[—–](?=\s)")  # a dash's span takes in the spaces around it
+_MARK_CHARS = re.compile("[;—–():]")
 _CLAUSE_LINK = re.compile(r", (?:while|but|whereas|although|as|which|who|adding|saying|noting)\b")
 
 
 def _clause_breaks(text: str) -> list[tuple[int, int]]:
     """The spans that end clauses in ``text``, in order."""
-    out = [(a - 1, b + 1) if text[a] in "—–" else (a, b) for m in _CLAUSE_MARK.finditer(text) for a, b in (m.span(),)]
+    out = (
+        [(a - 1, b + 1) if text[a] in "—–" else (a, b) for m in _CLAUSE_MARK.finditer(text) for a, b in (m.span(),)]
+        if _MARK_CHARS.search(text)
+        else []
+    )
     if ", " in text:
         out += [m.span() for m in _CLAUSE_LINK.finditer(text)]
         out.sort()

@@ -268,6 +268,8 @@ class _Coreference:
     def _named_together(self, found: list[Mention], text: str, offset: int) -> list[Mention]:
         """The first states of a sentence named together: "Egypt and Turkey", "Australia, Japan and India", or
         the two a "both ministers" stands for."""
+        if len(found) < 2:
+            return []
         states = [m for m in found if self._is_state(m)]
         for k, first in enumerate(states):
             group = [first]
@@ -378,7 +380,7 @@ _NO_CUES = _SentenceCues(
 )  # fmt: skip
 
 
-_FUTURE = re.compile(r"\b(?:will|shall|plans? to|planning to|is due to|are due to|intends? to)\b", re.I)
+_FUTURE = re.compile(r"(?=[wspiaWSPIA])\b(?:will|shall|plans? to|planning to|is due to|are due to|intends? to)\b", re.I)
 _SAID_BEFORE = re.compile(r"\b(?:said|says|told \w+|added|noted|stated)\s+$")
 _TEXT = itemgetter(0)  # a token's text
 _START = attrgetter("start")
