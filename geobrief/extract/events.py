@@ -611,13 +611,24 @@ def _retype(etype: str, tokens: list[Token], i: int, j: int, modes: set[tuple[st
     return etype
 
 
-def _speakers(text: str, base: int, mentions: list[Mention], t0: int) -> list[Mention]:
+def _speakers(
+    text: str, base: int, mentions: list[Mention], t0: int, said: dict[int, int] | None = None
+) -> list[Mention]:
     """Mentions that introduce reported speech before the trigger ("Ukraine said the soldiers attacked"):
-    the speaker reports the event but is not its actor."""
+    the speaker reports the event but is not its actor. ``said`` keeps, per mention, where its speech verb
+    ends (-1 if none) for the other triggers of the sentence."""
     out = []
+    said = {} if said is None else said
     for m in mentions:
         end = m.end - base
-        if end <= t0 and _SPEECH_AFTER.match(text[end : min(t0, end + 40)].lstrip()):
+        if end > t0:
+            continue
+        verb_end = said.get(id(m))
+        if verb_end is None:
+            after = text[end : end + 40]
+            found = _SPEECH_AFTER.match(after.lstrip())
+            verb_end = said[id(m)] = -1 if found is None else end + len(after) - len(after.lstrip()) + found.end()
+        if 0 <= verb_end <= t0:
             if _OWN_CLAIM.search(text, max(end, t0 - 40), t0):
                 continue  # "the Houthis claimed to have struck": the claimant is the actor
             out.append(m)
@@ -694,6 +705,7 @@ def find_events(
     if not mentions:
         return _unnamed_victims(sentence, tokens, found, found_cues, focal) if focal is not None else out
     cues = found_cues.status
+    said: dict[int, int] = {}  # where each mention's speech verb ends, found once
     relative = ", which" in text or ", who" in text
     headline: bool | None = None  # a title-case line: worked out only when a capitalised trigger needs it
     breaks: list[tuple[int, int]] | None = None  # clause breaks, found once
@@ -821,7 +833,7 @@ def find_events(
                     actors_m = pair[:1]  # "the truce between Sudan's warring factions": within one state
             light = None if actors_m else _light_verb(tokens, i, base + c0)
             if light is not None:  # "X launched a series of strikes on Y": the subject of the light verb
-                speakers = _speakers(text, base, mentions, light - base)
+                speakers = _speakers(text, base, mentions, light - base, said)
                 actors_m = _group_before([m for m in mentions if m not in speakers], text, base, light - base, c0)
             later = [m for m in mentions if t1 <= m.start - base <= min(c1, t1 + 60)]
             recips_m = [
@@ -845,7 +857,7 @@ def find_events(
                 recips_m = [m for m in later if _NOMINAL_OBJECT.search(text[max(0, m.start - base - 12) : m.start - base])
                             and m.actor != agents[0].actor][:1]  # fmt: skip
         else:
-            speakers = _speakers(text, base, mentions, t0)
+            speakers = _speakers(text, base, mentions, t0, said)
             candidates = [m for m in mentions if m not in speakers]
             actors_m = _group_before(candidates, text, base, t0, c0)
             if i > 0 and (
