@@ -211,12 +211,12 @@ class _Coreference:
             if kind == "we":  # the official or leader speaking, else the text's publisher, else its dateline's state
                 state, kind = leader or (self.leader if index - self.leader_sentence <= LEADER_REACH else None) or (
                     self.publisher) or self.dateline, "state"  # fmt: skip
-            named = None
+            of_state: Mention | None = None
             if kind == "domestic" and text[end - offset : end - offset + 4] == " of ":
                 # "the Government of Spain": the state named after it
-                named = next((m for m in found if 0 < m.start - end <= 9 and self._is_state(m)), None)
-            if named is not None:
-                out.append(_stand_in(named, start, end, text, offset, "GOV"))
+                of_state = next((m for m in found if 0 < m.start - end <= 9 and self._is_state(m)), None)
+            if of_state is not None:
+                out.append(_stand_in(of_state, start, end, text, offset, "GOV"))
                 continue
             if kind == "domestic":  # "police", "the government": of the state just named, else the story's
                 owner = next((m for m in reversed(before) if self._is_state(m) and (
