@@ -321,10 +321,6 @@ _AGENTIVE = frozenset(
 )  # fmt: skip
 
 
-_FORCES = frozenset(
-    ["troops", "soldiers", "forces", "personnel", "members", "servicemen", "sailors", "marines", "units", "ships",
-     "warships", "vessels", "assets", "peacekeepers"]
-)  # fmt: skip
 _RECALLING = frozenset(["this", "that", "these", "those", "such"])
 _POSTED = frozenset(["stationed", "deployed", "based", "posted", "positioned", "garrisoned"])
 _AT = frozenset(["on", "in", "at", "along", "near", "across", "inside", "around"])
@@ -469,7 +465,8 @@ _YIELDING = frozenset(
 )  # fmt: skip
 _FORCES = frozenset(
     ["units", "troops", "battalions", "batteries", "forces", "warships", "ships", "jets", "aircraft", "tanks",
-     "missiles", "soldiers", "brigades", "divisions", "artillery", "reinforcements", "vessels", "destroyers"]
+     "missiles", "soldiers", "brigades", "divisions", "artillery", "reinforcements", "vessels", "destroyers",
+     "personnel", "members", "servicemen", "sailors", "marines", "assets", "peacekeepers"]
 )  # fmt: skip
 _OPENINGS = frozenset(
     ["access", "list", "market", "markets", "supplies", "power", "electricity", "gas", "oil", "aid", "visas",
