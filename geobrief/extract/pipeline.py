@@ -395,6 +395,28 @@ _QUANTITY_OWNERS = {
 }
 
 
+_SPEAKING_FOR = re.compile(r"^Speaking (also )?(?:for|on behalf of) ([^,]+),")
+
+
+def _speaking_for(raw: list[RawEvent], sent: Sentence, found: list[Mention]) -> list[RawEvent]:
+    """ "Speaking for the European Union, the delegate of Cyprus welcomed ...": the Union acts ("Speaking also
+    for Colombia, the delegate of Panama": both)."""
+    m = _SPEAKING_FOR.match(sent.text)
+    if m is None:
+        return raw
+    end = sent.start + m.end()
+    voiced = [x for x in found if x.start < end]
+    if not voiced:
+        return raw
+    out = []
+    for ev in raw:
+        if ev.actors and ev.trigger_start >= end and not set(ev.actors) & {x.actor for x in voiced}:
+            actors = tuple(dict.fromkeys([*(ev.actors if m.group(1) else ()), *(x.actor for x in voiced)]))
+            ev = replace(ev, actors=actors, actor_roles=tuple("" for _ in actors))
+        out.append(ev)
+    return out
+
+
 def _captives(q: Quantity, owner: RawEvent) -> Quantity:
     """Soldiers or police arrested, detained or set free are people counted, not troops."""
     if q.kind == "troops" and (
@@ -571,6 +593,8 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
         found = coref.resolve(sent.index, tokens, found, sent.text, sent.start, cues.coref)
         mentions.extend(found)
         raw = find_events(sent, tokens, found, lex, cues.lexical, coref.focal)
+        if raw and sent.text.startswith("Speaking"):
+            raw = _speaking_for(raw, sent, found)
         ctx = tuple(dict.fromkeys(cues.contexts))
         plc = tuple(dict.fromkeys(cues.places))
         for pid in plc:

@@ -738,3 +738,10 @@ def test_concern_recall_and_pushbacks_are_events(kb: KnowledgeBase) -> None:
     body = "The United States said it was deeply concerned by China's conduct."
     assert ("ACCUSE", ("USA",), ("CHN",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
     assert "COERCE" in [e[0] for e in _events(kb, "Chile denied carrying out pushbacks of Peruvian migrants.")]
+
+
+def test_a_delegate_speaking_for_a_group_speaks_as_the_group(kb: KnowledgeBase) -> None:
+    body = "Speaking for the European Union, the delegate of Cyprus welcomed the renewal of the mission in Haiti."
+    assert ("EU",) in [a for t, a, _r, _s in _events(kb, body) if t == "SUPPORT"]
+    body = "Speaking also for Colombia, the delegate of Panama welcomed the renewal of the mission in Haiti."
+    assert ("PAN", "COL") in [a for t, a, _r, _s in _events(kb, body) if t == "SUPPORT"]
