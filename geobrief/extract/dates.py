@@ -13,11 +13,12 @@ import re
 from collections.abc import Set as AbstractSet
 from datetime import date, timedelta
 
-__all__ = ["find_dates", "resolve"]
+__all__ = ["MONTHS", "find_dates", "resolve"]
 
-_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
-_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
-_MONTHS["sept"] = 9
+# month names and abbreviations, lower-cased, to their numbers (also used by the quantity scan)
+MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+MONTHS["sept"] = 9
 _MON = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
 _DAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 # a pattern that starts with a lookahead for its first letters lets the engine skip to where it can match
@@ -61,7 +62,7 @@ def resolve(kind: str, m: re.Match[str], published: str | None, future: bool = F
     py, pm, pd = _pub(published)
     g = m.groupdict()
     if kind in ("dmy", "mdy", "my"):
-        month = _MONTHS[g["mon"].lower().rstrip(".")]
+        month = MONTHS[g["mon"].lower().rstrip(".")]
         year = int(g["year"]) if g.get("year") else py
         if year is None:
             return None
@@ -119,7 +120,7 @@ def resolve(kind: str, m: re.Match[str], published: str | None, future: bool = F
 
 # the words that can start a date as the patterns spell them: months and weekdays capitalised, the relative
 # words in either case
-_MONTH_WORDS = frozenset(m.capitalize() for m in _MONTHS)
+_MONTH_WORDS = frozenset(m.capitalize() for m in MONTHS)
 _WEEKDAY_WORDS = frozenset(d.capitalize() for d in _DAYS)
 _REL_WORDS = frozenset(
     form

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Set as AbstractSet
 
+from geobrief.extract.dates import MONTHS
 from geobrief.model import Quantity
 
 __all__ = ["find_quantities", "parse_number"]
@@ -148,9 +149,7 @@ _LABEL_BEFORE = re.compile(
 
 
 _WORD_BEFORE = re.compile(r"([\w.~]+)\s*$")
-_MONTH_WORDS = frozenset(
-    w for m in ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"] for w in (m.lower(), m.lower() + ".")
-)  # fmt: skip
+_MONTH_WORDS = frozenset(w for m in MONTHS for w in (m, m + "."))  # "January", "jan", "sept.", lower-cased
 _LABEL_WORDS = frozenset(
     [
         "resolution",
