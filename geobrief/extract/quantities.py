@@ -113,6 +113,7 @@ _INJURED_BEFORE = re.compile(
     re.I,
 )
 _LATE_TOLL = re.compile(r"[^.;]{0,80}?\b(?:were|was|have been|has been|had been)\s+(killed|injured|wounded)\b", re.I)
+_FELL = re.compile(r"\s+(?:were|was|have been|has been|had been)\s+(killed|injured|wounded)\b", re.I)
 _A_PERIOD = re.compile(
     r"\bfor\s+(over\s+|a\s+further\s+|another\s+)?(a|one)\s+(?:further\s+)?(day|week|month|year)\b", re.I
 )
@@ -237,6 +238,8 @@ def find_quantities(text: str, offset: int = 0, words: AbstractSet[str] | None =
                     if unit == "duration_days":
                         word = u.group(1).lower().rstrip("s")
                         value *= _DAYS[word]
+                    elif unit == "troops" and tolls and (fell := _FELL.match(after, u.end())) is not None:
+                        kind = "killed" if fell.group(1).lower() == "killed" else "injured"  # "soldiers were killed"
                     break
         if kind == "count" and tolls and (late := _LATE_TOLL.match(text, m.end(), m.end() + 110)) is not None:
             kind = (

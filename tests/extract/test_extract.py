@@ -115,6 +115,8 @@ def test_supply_chains_are_not_aid(kb: KnowledgeBase) -> None:
         ("nearly 12,000 civilians, including children, have been killed", "killed", 12000, "about"),
         ("some $5 million", "money_usd", 5e6, "about"),
         ("two drivers had lost their lives", "killed", 2, "exact"),
+        ("at least 200 North Korean soldiers have been killed", "killed", 200, "at_least"),
+        ("300 marines were wounded", "injured", 300, "exact"),
         ("shot dead at least three people", "killed", 3, "at_least"),
         ("held for over a week", "duration_days", 7, "at_least"),
         ("renewed for a further year", "duration_days", 365, "exact"),
