@@ -436,6 +436,9 @@ def _owner(raw: list[RawEvent], q: Quantity) -> RawEvent:
     kinds = _QUANTITY_OWNERS.get(q.kind)
     if kinds is not None and len(raw) > 1:
         fitting = [r for r in raw if r.type in kinds]
+        told = [r for r in fitting if 0 < at - r.trigger_start <= 2 * QUANTITY_REACH]
+        if told:  # "bombed a market, killing 27, and seized two bases": the toll of the act it follows
+            return max(told, key=lambda r: r.trigger_start)
         if fitting:
             return min(fitting, key=lambda r: abs(r.trigger_start - at))
     before = [r for r in raw if 0 < at - r.trigger_start <= QUANTITY_REACH]

@@ -165,6 +165,12 @@ def test_event_dates_and_quantities_attach(kb: KnowledgeBase) -> None:
     assert any(e.date == "2025-12-27" for e in evs)
 
 
+def test_a_toll_belongs_to_the_attack_it_follows(kb: KnowledgeBase) -> None:
+    body = "Sudan's army bombed a crowded livestock market in the west, killing at least 31 people, and seized two villages."
+    evs = {e.type: e for e in extract(article_from_text(f"DATE: 2025-04-30\n\n{body}"), kb).events}
+    assert [(q.kind, q.value) for q in evs["ASSAULT"].quantities] == [("killed", 31)]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
