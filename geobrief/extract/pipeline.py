@@ -433,6 +433,9 @@ def _owner(raw: list[RawEvent], q: Quantity) -> RawEvent:
     """The event a quantity describes: a toll the attack's, troops the deployment's (the nearest such); else the
     nearest trigger before the number, if close, else the nearest trigger."""
     at = q.start
+    for r in raw:  # "arrested 28 police officers": the number is the object of the verb just before it
+        if 0 <= at - (r.trigger_start + len(r.trigger)) <= 14:
+            return r
     kinds = _QUANTITY_OWNERS.get(q.kind)
     if kinds is not None and len(raw) > 1:
         fitting = [r for r in raw if r.type in kinds]

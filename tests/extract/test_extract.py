@@ -165,6 +165,12 @@ def test_event_dates_and_quantities_attach(kb: KnowledgeBase) -> None:
     assert any(e.date == "2025-12-27" for e in evs)
 
 
+def test_a_number_is_the_object_of_the_verb_just_before_it(kb: KnowledgeBase) -> None:
+    body = "Haiti's government arrested 28 police officers accused of arming gangs and said it would cooperate with the UN."
+    evs = {e.type: e for e in extract(article_from_text(f"DATE: 2025-04-30\n\n{body}"), kb).events}
+    assert [(q.kind, q.value) for q in evs["COERCE"].quantities] == [("count", 28)]
+
+
 def test_a_toll_belongs_to_the_attack_it_follows(kb: KnowledgeBase) -> None:
     body = "Sudan's army bombed a crowded livestock market in the west, killing at least 31 people, and seized two villages."
     evs = {e.type: e for e in extract(article_from_text(f"DATE: 2025-04-30\n\n{body}"), kb).events}
