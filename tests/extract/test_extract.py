@@ -233,6 +233,29 @@ def test_clause_patterns(kb: KnowledgeBase, body: str, want: tuple[str, tuple[st
     assert want in [(t, a, r) for t, a, r, _s in _events(kb, body)]
 
 
+@pytest.mark.parametrize(
+    ("body", "want"),
+    [
+        # PLOVER's modes place courts' sentences under SANCTION and crowd control under ASSAULT
+        ("A court in Tehran sentenced a French citizen to five years in prison.", "SANCTION"),
+        ("Zambian police fired tear gas at crowds in Lusaka.", "ASSAULT"),
+        ("Gunmen assassinated a Haitian senator in Port-au-Prince.", "ASSAULT"),
+        ("Chilean authorities turned back 200 Venezuelans at the border.", "COERCE"),
+        ("Turkey extradited two Iranian nationals to Iran.", "COERCE"),
+        ("Serbia put its army on high alert near Kosovo.", "MOBILIZE"),
+        ("Japan financed a new port in Sri Lanka.", "AID"),
+        ("India and Bangladesh signed a memorandum of understanding on river data.", "AGREE"),
+        ("Ecuador rescinded the tariff on Colombian goods.", "CONCEDE"),
+        ("Armenia demobilised 5,000 reservists.", "RETREAT"),
+        ("Nigeria lobbied France to return the artefacts.", "REQUEST"),
+        ("Greek dockworkers went on strike against the Chinese port operator.", "PROTEST"),
+        ("Azerbaijan recalled its ambassador from France.", "SANCTION"),
+    ],
+)
+def test_trigger_words(kb: KnowledgeBase, body: str, want: str) -> None:
+    assert want in [t for t, *_ in _events(kb, body)]
+
+
 def test_a_noun_the_text_bans_is_not_an_event_of_the_banner(kb: KnowledgeBase) -> None:
     body = "Security Council resolutions ban military cooperation with Pyongyang."
     assert not [e for e in _events(kb, body) if e[0] == "COOPERATE"]
