@@ -130,6 +130,7 @@ class _Coreference:
         self.body: Mention | None = None
         self.body_sentence = -99
         self.states: dict[str, Mention] = {}  # states named in earlier sentences, by code, last named last
+        self.counts: dict[str, int] = {}  # how often each state has been named, first named first
         self.group: list[Mention] = []  # the last states named together ("Egypt and Turkey", "both ministers")
         self.group_sentence = -99
 
@@ -155,8 +156,8 @@ class _Coreference:
                 for member in group:
                     out.append(_stand_in(member, start, end, text, offset, member.role))
                 continue
-            if kind == "pair":  # "both sides", "the two countries": the last two states named before
-                for two in list(self.states.values())[-2:] if len(self.states) >= 2 else []:
+            if kind == "pair":  # "both sides", "the two countries": the two states the story has named most
+                for two in self._most_named_pair():
                     out.append(_stand_in(two, start, end, text, offset, two.role))
                 continue
             # subjects are preferred referents: the first leader named in this sentence, else in the last
@@ -227,7 +228,7 @@ class _Coreference:
                 if body is None and index - self.body_sentence <= BODY_REACH:
                     body = self.body
                 if body is None and tokens[j - 1].low in ("ministers", "leaders") and len(self.states) >= 2:
-                    for two in list(self.states.values())[-2:]:  # "the ministers" of the two states just named
+                    for two in self._most_named_pair():  # "the ministers" of the story's two states
                         out.append(_stand_in(two, start, end, text, offset, "GOV"))
                     continue
                 state, kind = body, "state"
@@ -254,6 +255,7 @@ class _Coreference:
                     self.focal = self.focal or m
                     self.states.pop(m.actor, None)
                     self.states[m.actor] = m
+                    self.counts[m.actor] = self.counts.get(m.actor, 0) + 1
             elif self._is_body(m):
                 self.body, self.body_sentence = m, index
         group = self._named_together(out, text, offset)
@@ -264,6 +266,11 @@ class _Coreference:
             out += short
             out.sort(key=_START)
         return out
+
+    def _most_named_pair(self) -> list[Mention]:
+        """The two states the story has named most so far (the first named among equals)."""
+        counts = self.counts
+        return [self.states[a] for a in sorted(counts, key=lambda a: -counts[a])[:2]] if len(counts) > 1 else []
 
     def _named_together(self, found: list[Mention], text: str, offset: int) -> list[Mention]:
         """The first states of a sentence named together: "Egypt and Turkey", "Australia, Japan and India", or

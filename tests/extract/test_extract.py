@@ -165,6 +165,14 @@ def test_event_dates_and_quantities_attach(kb: KnowledgeBase) -> None:
     assert any(e.date == "2025-12-27" for e in evs)
 
 
+def test_the_two_ministers_are_the_story_s_two_states(kb: KnowledgeBase) -> None:
+    body = (
+        "Australia and Indonesia held defence talks in Canberra. Australia will give Indonesia two patrol boats. "
+        "The talks also covered China's activity in the South China Sea. The two ministers agreed to meet again."
+    )
+    assert ("AGREE", ("AUS", "IDN")) in [(t, tuple(sorted(a))) for t, a, _r, _s in _events(kb, body)]
+
+
 def test_a_number_is_the_object_of_the_verb_just_before_it(kb: KnowledgeBase) -> None:
     body = "Haiti's government arrested 28 police officers accused of arming gangs and said it would cooperate with the UN."
     evs = {e.type: e for e in extract(article_from_text(f"DATE: 2025-04-30\n\n{body}"), kb).events}
