@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from operator import attrgetter, itemgetter
@@ -559,6 +560,28 @@ def _main_state(events: list[Event], guessed: list[int], mentions: list[Mention]
     return out
 
 
+_DIRECTED = frozenset(["ASSAULT", "REQUEST", "ACCUSE", "SANCTION", "RETREAT"])  # acts done to someone
+
+
+def _counterpart(events: list[Event], mentions: list[Mention], kb: KnowledgeBase) -> list[Event]:
+    """An act done to no one named is done to the one other state its sentence names ("Russian drones struck
+    the port of Izmail, Ukrainian officials said")."""
+    out = list(events)
+    for k, ev in enumerate(out):
+        if ev.recipients or not ev.actors or ev.type not in _DIRECTED:
+            continue
+        first = bisect_left(mentions, ev.evidence.start, key=_START)  # mentions come in text order
+        last = bisect_left(mentions, ev.evidence.end, lo=first, key=_START)
+        others = {
+            m.actor: None
+            for m in mentions[first:last]
+            if m.actor not in ev.actors and (actor := kb.actors.get(m.entity)) is not None and actor.kind == "state"
+        }
+        if len(others) == 1:
+            out[k] = replace(ev, recipients=tuple(others), recipient_roles=("",))
+    return out
+
+
 def _dateline_state(body: str, kb: KnowledgeBase) -> Mention | None:
     """The state whose capital or name a story's dateline gives, if any."""
     head = body[:400]
@@ -668,6 +691,7 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
     if guessed and dateline is None:
         events = _main_state(events, guessed, mentions, kb)
     events = _mediated(_replies(events, matcher), mentions, kb)
+    events = _counterpart(events, mentions, kb)
     return Extraction(
         article=article,
         sentences=tuple(sentences),

@@ -173,6 +173,16 @@ def test_the_two_ministers_are_the_story_s_two_states(kb: KnowledgeBase) -> None
     assert ("AGREE", ("AUS", "IDN")) in [(t, tuple(sorted(a))) for t, a, _r, _s in _events(kb, body)]
 
 
+def test_an_act_on_no_one_named_is_on_the_other_state_of_its_sentence(kb: KnowledgeBase) -> None:
+    body = (
+        "Russian drones struck the Danube port of Izmail on Sunday, injuring three workers, Ukrainian officials said."
+    )
+    assert ("ASSAULT", ("RUS",), ("UKR",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+    # with two other states named, the sentence does not say which one
+    body = "Russian drones struck a port on Sunday, Ukrainian and Moldovan officials said."
+    assert ("ASSAULT", ("RUS",), ()) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
 def test_a_number_is_the_object_of_the_verb_just_before_it(kb: KnowledgeBase) -> None:
     body = "Haiti's government arrested 28 police officers accused of arming gangs and said it would cooperate with the UN."
     evs = {e.type: e for e in extract(article_from_text(f"DATE: 2025-04-30\n\n{body}"), kb).events}
@@ -300,7 +310,7 @@ def test_coreference_to_states_bodies_and_officials(
          ("REQUEST", ("AU",), ("ETH", "ERI"))),
         # a participle after a comma shares the subject of the main clause
         ("Moldova expelled three Russian diplomats, accusing them of funding a network.",
-         ("ACCUSE", ("MDA",), ())),
+         ("ACCUSE", ("MDA",), ("RUS",))),
         # a state named with protests is their target, not the protester
         ("Thousands joined street protests against the Zambian government.", ("PROTEST", (), ("ZMB",))),
         # a demand with an owner, refused: made of the refuser
