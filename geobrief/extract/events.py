@@ -780,10 +780,13 @@ def find_events(
             and _LATER_BY.search(text, max(t1, m.start - base - 12), m.start - base)][:1]  # fmt: skip
         agents = _with_coordinated(agents, mentions, text, base)  # "by Egypt, Ethiopia and Sudan"
         later_agents = _with_coordinated(later_agents, mentions, text, base)
-        if nominal == [] and not agents and not later_agents and tokens[j - 1].low in _AGENTIVE:
+        if not nominal and not agents and not later_agents and tokens[j - 1].low in _AGENTIVE:
+            # "a long-standing request of Honiara" too, where the adjective hides the noun, but only with "of"
+            # right after it ("agreed to request a meeting of the Council" is a verb)
             owners = [
                 m for m in mentions if t1 < m.start - base <= t1 + 40 and _OF_AGENT.match(text[t1 : m.start - base])
-            ]
+                and (nominal == [] or text.startswith(" of ", t1))
+            ]  # fmt: skip
             if owners:  # "the mediation efforts of Qatar and the United States": Qatar and the US mediate
                 later_agents = _with_coordinated(owners[:1], mentions, text, base)
         bare = tokens[j - 1].low in _BARE_NOUNS and j == i + 1

@@ -183,6 +183,13 @@ def test_an_act_on_no_one_named_is_on_the_other_state_of_its_sentence(kb: Knowle
     assert ("ASSAULT", ("RUS",), ()) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
 
 
+def test_the_request_of_a_capital_is_made_by_its_state(kb: KnowledgeBase) -> None:
+    body = "New Zealand agreed to waive visa fees for workers from Tonga, a long-standing request of Nuku'alofa."
+    assert ("REQUEST", ("TON",), ("NZL",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+    body = "Japan and South Korea agreed to request a meeting of the Security Council."
+    assert ("REQUEST", ("UNSC",), ()) not in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
 def test_a_number_is_the_object_of_the_verb_just_before_it(kb: KnowledgeBase) -> None:
     body = "Haiti's government arrested 28 police officers accused of arming gangs and said it would cooperate with the UN."
     evs = {e.type: e for e in extract(article_from_text(f"DATE: 2025-04-30\n\n{body}"), kb).events}
