@@ -61,7 +61,7 @@ _COREF_PHRASES = [
     ("police", "domestic"), ("the police", "domestic"), ("riot police", "domestic"), ("the government", "domestic"),
     ("the authorities", "domestic"), ("authorities", "domestic"), ("the army", "domestic"),
     ("the military", "domestic"), ("security forces", "domestic"), ("the security forces", "domestic"),
-    ("the junta", "domestic"), ("the kingdom", "domestic"), ("the assembly", "body"), ("the council", "body"), ("the interior ministry", "domestic"), ("the foreign ministry", "domestic"),
+    ("the junta", "domestic"), ("the kingdom", "domestic"), ("the sultanate", "domestic"), ("the emirate", "domestic"), ("the assembly", "body"), ("the council", "body"), ("the interior ministry", "domestic"), ("the foreign ministry", "domestic"),
     ("the defence ministry", "domestic"), ("the defense ministry", "domestic"), ("a magistrate", "domestic"),
     ("a court", "domestic"), ("prosecutors", "domestic"), ("the coast guard", "domestic"), ("the navy", "domestic"),
     ("both sides", "pair"), ("both governments", "pair"), ("both countries", "pair"), ("both armies", "pair"),

@@ -291,6 +291,9 @@ def test_a_noun_the_text_bans_is_not_an_event_of_the_banner(kb: KnowledgeBase) -
     [
         # "its" is the state or organisation named just before
         ("Hungary said it sent no weapons. It repeated its call for a ceasefire.", ("REQUEST", ("HUN",), ())),
+        # "the Sultanate", like "the Kingdom", is the story's state
+        ("MUSCAT — The Sultanate expressed its appreciation to the Iranian authorities for their help.",
+         ("SUPPORT", ("OMN",), ("IRN",))),
         # "the bloc" is the last organisation named, a few sentences on
         ("ASEAN foreign ministers met in Manila. Talks ran late. The bloc urged Myanmar to end the violence.",
          ("REQUEST", ("ASEAN",), ("MMR",))),
