@@ -275,10 +275,23 @@ def test_clause_patterns(kb: KnowledgeBase, body: str, want: tuple[str, tuple[st
         ("Nigeria lobbied France to return the artefacts.", "REQUEST"),
         ("Greek dockworkers went on strike against the Chinese port operator.", "PROTEST"),
         ("Azerbaijan recalled its ambassador from France.", "SANCTION"),
+        ("Peru regrets the decision of Chile to close the border.", "ACCUSE"),
+        ("Oman thanks the Iranian authorities for their cooperation.", "SUPPORT"),
+        ("Tehran would not negotiate directly with Washington.", "REJECT"),
+        ("India has kept the water treaty with Pakistan in abeyance since April.", "SANCTION"),
+        ("Ethiopia intends to station troops in Somalia.", "MOBILIZE"),
+        ("The Netherlands reserves the right to respond to Russia with every tool.", "THREATEN"),
+        ("Armenia and Azerbaijan initialled a peace treaty in Washington.", "AGREE"),
+        ("Russia will withhold catch data from Norway.", "COERCE"),
+        ("Azerbaijan dropped its demand that Armenia amend its constitution.", "CONCEDE"),
     ],
 )
 def test_trigger_words(kb: KnowledgeBase, body: str, want: str) -> None:
     assert want in [t for t, *_ in _events(kb, body)]
+
+
+def test_thanks_to_is_no_thanks(kb: KnowledgeBase) -> None:
+    assert "SUPPORT" not in [t for t, *_ in _events(kb, "Thanks to Japan's radar, Manila tracked the Chinese ships.")]
 
 
 def test_a_noun_the_text_bans_is_not_an_event_of_the_banner(kb: KnowledgeBase) -> None:
