@@ -284,6 +284,13 @@ def test_clause_patterns(kb: KnowledgeBase, body: str, want: tuple[str, tuple[st
         ("Armenia and Azerbaijan initialled a peace treaty in Washington.", "AGREE"),
         ("Russia will withhold catch data from Norway.", "COERCE"),
         ("Azerbaijan dropped its demand that Armenia amend its constitution.", "CONCEDE"),
+        ("Russia annexed four Ukrainian regions.", "COERCE"),
+        ("Chinese ships encircled a Philippine supply boat.", "COERCE"),
+        ("The junta stepped up its repression of Burmese journalists.", "COERCE"),
+        ("Japan will equip the Philippine coast guard with radars.", "AID"),
+        ("Canada approved the disbursement of $50 million to Haiti.", "AID"),
+        ("France downgraded its ties with Algeria.", "SANCTION"),
+        ("China announced countermeasures against Lithuania.", "SANCTION"),
     ],
 )
 def test_trigger_words(kb: KnowledgeBase, body: str, want: str) -> None:
