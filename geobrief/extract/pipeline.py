@@ -561,6 +561,9 @@ def _main_state(events: list[Event], guessed: list[int], mentions: list[Mention]
 
 
 _DIRECTED = frozenset(["ASSAULT", "REQUEST", "ACCUSE", "SANCTION", "RETREAT"])  # acts done to someone
+# ... except fire exchanged and fights (both sides act), and calls for a thing rather than on someone
+_UNDIRECTED = ("exchang", "traded", "clash", "fight", "fought", "battl", "call for", "calls for", "called for",
+               "calling for")  # fmt: skip
 
 
 def _counterpart(events: list[Event], mentions: list[Mention], kb: KnowledgeBase) -> list[Event]:
@@ -568,7 +571,7 @@ def _counterpart(events: list[Event], mentions: list[Mention], kb: KnowledgeBase
     the port of Izmail, Ukrainian officials said")."""
     out = list(events)
     for k, ev in enumerate(out):
-        if ev.recipients or not ev.actors or ev.type not in _DIRECTED:
+        if ev.recipients or not ev.actors or ev.type not in _DIRECTED or ev.trigger.lower().startswith(_UNDIRECTED):
             continue
         first = bisect_left(mentions, ev.evidence.start, key=_START)  # mentions come in text order
         last = bisect_left(mentions, ev.evidence.end, lo=first, key=_START)

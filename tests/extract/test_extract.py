@@ -181,6 +181,12 @@ def test_an_act_on_no_one_named_is_on_the_other_state_of_its_sentence(kb: Knowle
     # with two other states named, the sentence does not say which one
     body = "Russian drones struck a port on Sunday, Ukrainian and Moldovan officials said."
     assert ("ASSAULT", ("RUS",), ()) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+    # fire exchanged is fire from both sides; a call for a ceasefire is on no one
+    body = "Kyrgyz guards exchanged fire near the canal on Tuesday, Tajikistan said."
+    assert ("ASSAULT", ("KGZ",), ()) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+    assert ("REQUEST", ("HUN",), ()) in [
+        (t, a, r) for t, a, r, _s in _events(kb, "Hungary repeated its call for a ceasefire in Ukraine.")
+    ]
 
 
 def test_the_request_of_a_capital_is_made_by_its_state(kb: KnowledgeBase) -> None:
