@@ -71,7 +71,7 @@ _QUAL_RE = re.compile(r"(" + "|".join(p for _, p in _QUALIFIERS) + r")\s+$", re.
 _NUMWORD = "|".join(sorted((re.escape(w) for w in _WORDS), key=len, reverse=True))
 _NUM_TAIL = (
     r"(?:\s?(?P<scale>hundred|thousand|million|billion|trillion|bn|tn|m|k)\b)?"
-    r"(?P<rest>[-\s]?(?:per\s?cent|percent|%)|-day|-month|-week|-year)?"
+    r"(?P<rest>[-\s]?(?:per\s?cent|percent|%)|-day|-month|-week|-year|-hour)?"
 )
 # digits and number words are two patterns: the words' alternation is slow, so it runs only when one occurs
 # the lookahead lets the engine skip to the characters a number can start with
@@ -103,7 +103,7 @@ _UNITS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
-    ("duration_days", re.compile(r"^\s*(days?|weeks?|months?|years?)\b", re.I)),
+    ("duration_days", re.compile(r"^\s*(days?|weeks?|months?|years?|hours?)\b", re.I)),
 ]
 _KILLED_BEFORE = re.compile(
     r"\b(?:killed|killing|kills|shot dead)\s+(?:(?:at least|more than|about|some|nearly|over|up to)\s+)?$", re.I
@@ -119,7 +119,8 @@ _A_PERIOD = re.compile(
 )
 _RANGE_START = re.compile(r"\b(?:between|from)\s+$", re.I)
 _RANGE_JOIN = re.compile(r"^\s*(?:and|to|-|–)\s*$", re.I)
-_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+_DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
+_LONG = re.compile(r"\b(day|week|month|year)-long\b", re.I)  # "a week-long exercise": one week
 _NOT_QUANTITY_AFTER = re.compile(
     r"^\s*(?:a\.m\.|p\.m\.|am\b|pm\b|th\b|st\b|nd\b|rd\b|(?:January|February|March|April|May|June|July|August|September|October|November|December)\b)",
     re.I,
@@ -224,7 +225,7 @@ def find_quantities(text: str, offset: int = 0, words: AbstractSet[str] | None =
             kind = "money_usd"
         elif "cent" in rest or "%" in rest:
             kind = "percent"
-        elif rest.startswith("-") and rest[1:] in ("day", "month", "week", "year"):
+        elif rest.startswith("-") and rest[1:] in _DAYS:
             kind, value = "duration_days", value * _DAYS[rest[1:]]
         elif ("kill" in before or "dead" in before) and _KILLED_BEFORE.search(before):
             kind = "killed"  # "killed at least nine soldiers"
@@ -272,6 +273,9 @@ def find_quantities(text: str, offset: int = 0, words: AbstractSet[str] | None =
             unit = m.group(3).lower()
             out.append(Quantity(kind="duration_days", value=float(_DAYS[unit]), qualifier=qualifier,  # type: ignore[arg-type]
                                 text=text[m.start(2) : m.end()], start=offset + m.start(2), end=offset + m.end()))  # fmt: skip
+    for m in _LONG.finditer(text) if "-long" in text else ():
+        out.append(Quantity(kind="duration_days", value=float(_DAYS[m.group(1).lower()]), qualifier="exact",
+                            text=m.group(0), start=offset + m.start(), end=offset + m.end()))  # fmt: skip
     out.sort(key=lambda q: q.start)
     return _ranges(text, out, offset)
 
