@@ -218,6 +218,11 @@ _SENDING = ("send", "sent", "dispatch", "deploy")
 _HELPING = re.compile(
     r"\b(?:to (?:support|help|fight|assist|defend|reinforce)|fight(?:ing)? (?:for|alongside)|alongside)\b", re.I
 )
+_FOR_WHOM = re.compile(
+    r"\b(?:to (?:support|help|assist|train|reinforce)|in support of|at the (?:request|invitation) of)\s+"
+    r"(?:the\s+)?(?:[\w-]+\s+){0,3}$",
+    re.I,
+)
 _WHICH = re.compile(r",\s+(?:which|who)\s+(?:(?:had|has|have|also|later|then|had\s+been)\s+)*$", re.I)
 _RELATIVE = re.compile(r",\s+(?:which|who)\b[^,;]*,\s*(?:\w+\s+){0,2}$", re.I)
 _PEOPLE = frozenset(
@@ -948,6 +953,11 @@ def find_events(
             guessed = True
         if not actors and not recipients:
             continue
+        if etype == "MOBILIZE" and trigger.lower().startswith(_SENDING):
+            helped = [m for m in mentions if t1 < m.start - base <= min(c1, t1 + 120) and m.actor not in actors
+                      and _FOR_WHOM.search(text, max(t1, m.start - base - 45), m.start - base)][:1]  # fmt: skip
+            if helped:  # "police advisers to support the Solomon Islands police", "at the request of Mali"
+                etype, recips_m, recipients = "AID", helped, (helped[0].actor,)
         if etype == "MOBILIZE" and recipients and trigger.lower().startswith(_SENDING):
             cue = text[max(0, recips_m[0].start - base - 12) : recips_m[0].start - base].lower()
             helping = _HELPING.search(text)

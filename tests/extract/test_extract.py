@@ -199,6 +199,11 @@ def test_the_request_of_a_capital_is_made_by_its_state(kb: KnowledgeBase) -> Non
     assert ("REQUEST", ("UNSC",), ()) not in [(t, a, r) for t, a, r, _s in _events(kb, body)]
 
 
+def test_forces_sent_to_support_another_state_are_aid(kb: KnowledgeBase) -> None:
+    body = "Australia will deploy 40 police advisers to support the Royal Papua New Guinea Constabulary."
+    assert ("AID", ("AUS",), ("PNG",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
 def test_a_number_is_the_object_of_the_verb_just_before_it(kb: KnowledgeBase) -> None:
     body = "Haiti's government arrested 28 police officers accused of arming gangs and said it would cooperate with the UN."
     evs = {e.type: e for e in extract(article_from_text(f"DATE: 2025-04-30\n\n{body}"), kb).events}
