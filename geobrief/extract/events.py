@@ -549,9 +549,10 @@ def _retype(etype: str, tokens: list[Token], i: int, j: int, modes: set[tuple[st
             return "ASSAULT"
         return etype if wide & (_TRADE | _OPENINGS) else None
     if etype == "COERCE" and word in ("closed", "closes", "close", "closing", "shut"):
-        if wide & {"embassy", "consulate", "mission"}:
+        closed = wide | {t.low for t in tokens[i + 1 : j]}  # the trigger's own words too ("closed the crossing")
+        if closed & {"embassy", "consulate", "mission"}:
             return "SANCTION"  # "closed its embassy"
-        return "COERCE" if wide & _PASSAGES else None  # "closed all border crossings", "closed its airspace"
+        return "COERCE" if closed & _PASSAGES else None  # "closed all border crossings", "closed its airspace"
     if word.startswith("withdr") and wide & _MEASURES:
         return "CONCEDE"  # "withdrew a contested bill", "withdrew its objection"
     if etype == "RETREAT" and word.startswith("withdr") and after & _AGREEMENTS:

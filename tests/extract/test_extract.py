@@ -305,6 +305,8 @@ def test_clause_patterns(kb: KnowledgeBase, body: str, want: tuple[str, tuple[st
         ("Canada approved the disbursement of $50 million to Haiti.", "AID"),
         ("France downgraded its ties with Algeria.", "SANCTION"),
         ("China announced countermeasures against Lithuania.", "SANCTION"),
+        # a closure named in the trigger's own words ("closed the crossing") is a closure of a passage
+        ("Pakistan closed the crossing to trade and pedestrians.", "COERCE"),
     ],
 )
 def test_trigger_words(kb: KnowledgeBase, body: str, want: str) -> None:
