@@ -67,6 +67,11 @@ _COREF_PHRASES = [
     ("both sides", "pair"), ("both governments", "pair"), ("both countries", "pair"), ("both armies", "pair"),
     ("the two countries", "pair"), ("the two sides", "pair"), ("the two governments", "pair"),
     ("the neighbours", "pair"), ("the neighbors", "pair"), ("the two neighbours", "pair"), ("both neighbours", "pair"),
+    ("the two kingdoms", "pair"), ("the two states", "pair"), ("both states", "pair"), ("the two nations", "pair"),
+    ("both nations", "pair"), ("the two capitals", "pair"), ("both capitals", "pair"), ("the two presidents", "pair"),
+    ("both presidents", "pair"), ("the two prime ministers", "pair"), ("the two foreign ministers", "pair"),
+    ("the two defence ministers", "pair"), ("the two defense ministers", "pair"), ("the two coast guards", "pair"),
+    ("both coast guards", "pair"), ("the two foreign ministries", "pair"), ("the two border forces", "pair"),
     ("we", "we"), ("our", "we"), ("they", "group"),
 ]  # fmt: skip
 # a wire story's dateline ("LUSAKA —", "WASHINGTON –"): the city the story is filed from

@@ -168,6 +168,12 @@ def test_event_dates_and_quantities_attach(kb: KnowledgeBase) -> None:
     assert any(e.date == "2025-12-27" for e in evs)
 
 
+@pytest.mark.parametrize("pair", ["The two Kingdoms", "The two presidents", "Both capitals", "The two coast guards"])
+def test_pairs_of_states_named_in_many_words(kb: KnowledgeBase, pair: str) -> None:
+    body = f"Morocco and Spain held talks in Rabat. {pair} signed a memorandum of understanding on energy."
+    assert ("AGREE", ("ESP", "MAR")) in [(t, tuple(sorted(a))) for t, a, _r, _s in _events(kb, body)]
+
+
 def test_the_two_ministers_are_the_story_s_two_states(kb: KnowledgeBase) -> None:
     body = (
         "Australia and Indonesia held defence talks in Canberra. Australia will give Indonesia two patrol boats. "
