@@ -39,7 +39,7 @@ def report(kb: KnowledgeBase) -> Report:
 
 def test_gold_set_is_large_enough() -> None:
     docs = load_gold(GOLD)
-    assert sum(len(d.events) for d in docs) >= 1980
+    assert sum(len(d.events) for d in docs) >= 2300
     assert {d.split for d in docs} == {"dev", "test"}
     assert {t for d in docs for e in d.events for t in [e.type]} >= {"ASSAULT", "COERCE", "AID", "SANCTION"}
 
