@@ -136,6 +136,7 @@ class _Coreference:
         self.body: Mention | None = None
         self.body_sentence = -99
         self.states: dict[str, Mention] = {}  # states named in earlier sentences, by code, last named last
+        self.council: Mention | None = None  # a council other than the Security Council, named in full
         self.counts: dict[str, int] = {}  # how often each state has been named, first named first
         self.group: list[Mention] = []  # the last states named together ("Egypt and Turkey", "both ministers")
         self.group_sentence = -99
@@ -149,6 +150,10 @@ class _Coreference:
         offset: int,
         phrases: list[tuple[int, int, str]],
     ) -> list[Mention]:
+        if self.council is not None and any(m.entity == "UNSC" and m.text.lower() == "the council" for m in found):
+            # "the Council" of a text about the Council of the EU is that Council, not the Security Council
+            found = [_stand_in(self.council, m.start, m.end, text, offset, m.role)
+                     if m.entity == "UNSC" and m.text.lower() == "the council" else m for m in found]  # fmt: skip
         out = list(found)
         for i, j, kind in phrases:
             start, end = tokens[i].start, tokens[j - 1].end
@@ -264,6 +269,9 @@ class _Coreference:
                     self.counts[m.actor] = self.counts.get(m.actor, 0) + 1
             elif self._is_body(m):
                 self.body, self.body_sentence = m, index
+        for m in found:  # the last council named in full: the Security Council or a council of the EU
+            if m.text.endswith("Council") and m.how != "coref" and m.text.lower() != "the council":
+                self.council = m if m.entity != "UNSC" else None
         group = self._named_together(out, text, offset)
         if group:
             self.group, self.group_sentence = group, index

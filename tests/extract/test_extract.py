@@ -333,6 +333,14 @@ def test_a_noun_the_text_bans_is_not_an_event_of_the_banner(kb: KnowledgeBase) -
     [
         # "its" is the state or organisation named just before
         ("Hungary said it sent no weapons. It repeated its call for a ceasefire.", ("REQUEST", ("HUN",), ())),
+        # Brussels is the seat of the EU's institutions; "the Council" of an EU text is the Council of the EU
+        ("Brussels extended its duties on Chinese steel.", ("SANCTION", ("EU",), ("CHN",))),
+        ("The Foreign Affairs Council met today. The Council adopted new sanctions against Belarus.",
+         ("SANCTION", ("EU",), ("BLR",))),
+        ("The Security Council met today. The Council adopted new sanctions against Haiti's gangs.",
+         ("SANCTION", ("UNSC",), ("HTI",))),
+        ("Brussels signed a minerals partnership with the Democratic Republic of Congo.",
+         ("AGREE", ("EU",), ("COD",))),
         # "the Sultanate", like "the Kingdom", is the story's state
         ("MUSCAT — The Sultanate expressed its appreciation to the Iranian authorities for their help.",
          ("SUPPORT", ("OMN",), ("IRN",))),
