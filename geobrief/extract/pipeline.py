@@ -598,6 +598,24 @@ def _counterpart(events: list[Event], mentions: list[Mention], kb: KnowledgeBase
     return out
 
 
+_VOTES = ("veto", "voted against", "vote against", "votes against", "voting against")
+_CHAMBERS = frozenset(["UNSC", "UNGA"])
+
+
+def _votes(events: list[Event], mentions: list[Mention]) -> list[Event]:
+    """A veto or a vote against a text is cast in the chamber last named (a veto in the Security Council)."""
+    out = list(events)
+    for k, ev in enumerate(out):
+        if ev.type != "REJECT" or not ev.trigger.lower().startswith(_VOTES) or set(ev.recipients) & _CHAMBERS:
+            continue
+        at = ev.trigger_start or 0
+        named = [m.actor for m in mentions if m.actor in _CHAMBERS and m.start < at]
+        chamber = named[-1] if named else ("UNSC" if ev.trigger.lower().startswith("veto") else None)
+        if chamber is not None and chamber not in ev.actors:
+            out[k] = replace(ev, recipients=(chamber,), recipient_roles=("",))
+    return out
+
+
 def _dateline_state(body: str, kb: KnowledgeBase) -> Mention | None:
     """The state whose capital or name a story's dateline gives, if any."""
     head = body[:400]
@@ -707,7 +725,7 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
     if guessed and dateline is None:
         events = _main_state(events, guessed, mentions, kb)
     events = _mediated(_replies(events, matcher), mentions, kb)
-    events = _counterpart(events, mentions, kb)
+    events = _counterpart(_votes(events, mentions), mentions, kb)
     return Extraction(
         article=article,
         sentences=tuple(sentences),

@@ -210,6 +210,13 @@ def test_forces_sent_to_support_another_state_are_aid(kb: KnowledgeBase) -> None
     assert ("AID", ("AUS",), ("PNG",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
 
 
+def test_vetoes_and_votes_against_are_cast_in_the_chamber(kb: KnowledgeBase) -> None:
+    body = "The draft on the monitoring panel failed owing to a veto cast by Russia."
+    assert ("REJECT", ("RUS",), ("UNSC",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+    body = "The General Assembly adopted the text by 91 votes. The United States voted against the resolution."
+    assert ("REJECT", ("USA",), ("UNGA",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
+
+
 def test_a_number_is_the_object_of_the_verb_just_before_it(kb: KnowledgeBase) -> None:
     body = "Haiti's government arrested 28 police officers accused of arming gangs and said it would cooperate with the UN."
     evs = {e.type: e for e in extract(article_from_text(f"DATE: 2025-04-30\n\n{body}"), kb).events}
