@@ -84,10 +84,12 @@ _TITLES = frozenset(
         "secretary-general", "under-secretary-general", "assistant", "envoy", "spokesperson", "spokesman",
         "spokeswoman", "ambassador", "representative", "minister", "chief", "director", "director-general",
         "coordinator", "commissioner", "president", "chair", "chairman", "chairwoman", "head", "official",
-        "commander", "secretary",
+        "commander", "secretary", "general", "delegate",
     ]
 )  # fmt: skip
 _WORD = re.compile(r"[\w-]+")
+# the nouns by which a body's own name is recalled ("the Agency" is the IAEA even after "the Council")
+_BODY_HEADS = frozenset(["agency", "organisation", "organization", "assembly", "council", "union", "alliance"])
 BODY_REACH = 10  # sentences after a named organisation in which "the bloc" or "the group" still refers to it
 
 
@@ -136,6 +138,7 @@ class _Coreference:
         self.body: Mention | None = None
         self.body_sentence = -99
         self.states: dict[str, Mention] = {}  # states named in earlier sentences, by code, last named last
+        self.body_words: dict[str, Mention] = {}  # the last body named whose full name has the word
         self.council: Mention | None = None  # a council other than the Security Council, named in full
         self.counts: dict[str, int] = {}  # how often each state has been named, first named first
         self.group: list[Mention] = []  # the last states named together ("Egypt and Turkey", "both ministers")
@@ -235,7 +238,14 @@ class _Coreference:
                     0 <= start - m.end <= 3 or text[m.end - offset : m.end - offset + 2] in ("'s", "’s"))), None)  # fmt: skip
                 state, kind = owner or self.focal, "state"
             if kind == "body":  # "the bloc", "the group": the last organisation or armed group named
-                body = next((m for m in reversed(before) if self._is_body(m)), None)
+                # ... whose own name has the word, if one does ("the Agency" after "the IAEA ... the Council")
+                head = tokens[j - 1].low
+                body = None
+                if head in _BODY_HEADS:
+                    body = next((m for m in reversed(before) if self._is_body(m) and head in self._name_words(m)),
+                                self.body_words.get(head))  # fmt: skip
+                if body is None:
+                    body = next((m for m in reversed(before) if self._is_body(m)), None)
                 if body is None and index - self.body_sentence <= BODY_REACH:
                     body = self.body
                 if body is None and tokens[j - 1].low in ("ministers", "leaders") and len(self.states) >= 2:
@@ -246,6 +256,8 @@ class _Coreference:
             ref: Mention | None = state if kind == "state" else leader
             if ref is None:
                 continue
+            if kind == "leader" and ref.how != "coref" and tokens[i].low in ("he", "she"):
+                self.leader, self.leader_sentence = ref, index  # "he said ... He called on": still the speaker
             out.append(_stand_in(ref, start, end, text, offset, "GOV" if kind == "leader" else ref.role))
         first_leader = next((m for m in found if m.how == "leader"), None)
         if first_leader is not None:
@@ -269,6 +281,8 @@ class _Coreference:
                     self.counts[m.actor] = self.counts.get(m.actor, 0) + 1
             elif self._is_body(m):
                 self.body, self.body_sentence = m, index
+                for word in self._name_words(m):
+                    self.body_words[word] = m
         for m in found:  # the last council named in full: the Security Council or a council of the EU
             if m.text.endswith("Council") and m.how != "coref" and m.text.lower() != "the council":
                 self.council = m if m.entity != "UNSC" else None
@@ -345,6 +359,11 @@ class _Coreference:
             return True
         before = _WORD.findall(text, max(0, m.start - offset - 40), m.start - offset)[-3:]
         return bool(before) and before[-1].lower() in ("of", "the") and any(w.lower() in _TITLES for w in before)
+
+    def _name_words(self, m: Mention) -> list[str]:
+        """The words of the full name of the body ``m`` names ("agency" for the IAEA)."""
+        actor = self.kb.actors.get(m.entity)
+        return actor.name.lower().split() if actor is not None else []
 
     def _is_body(self, m: Mention) -> bool:
         actor = self.kb.actors.get(m.entity)

@@ -348,6 +348,15 @@ def test_a_noun_the_text_bans_is_not_an_event_of_the_banner(kb: KnowledgeBase) -
          ("SANCTION", ("UNSC",), ("HTI",))),
         ("Brussels signed a minerals partnership with the Democratic Republic of Congo.",
          ("AGREE", ("EU",), ("COD",))),
+        # "the Agency" is the body whose name has the word, though the Council was named after it
+        ("The Director General of the IAEA told the Council that the Agency's inspectors were turned away. "
+         "The Agency accused Iran of hiding uranium.", ("ACCUSE", ("IAEA",), ("IRN",))),
+        # a speaker named by title stays "he" while "he" goes on being used
+        ("The Director General of the IAEA briefed the Council on Monday. A framework agreed in March had not been "
+         "implemented, he said. He called on Tehran to let the inspectors back.", ("REQUEST", ("IAEA",), ("IRN",))),
+        # "the delegate of Iran said his country" speaks for Iran
+        ("The delegate of Pakistan spoke first. The delegate of Iran said his country criticized the sanctions on "
+         "Afghanistan.", ("ACCUSE", ("IRN",), ("AFG",))),
         # "the Sultanate", like "the Kingdom", is the story's state
         ("MUSCAT — The Sultanate expressed its appreciation to the Iranian authorities for their help.",
          ("SUPPORT", ("OMN",), ("IRN",))),
