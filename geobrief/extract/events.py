@@ -493,6 +493,11 @@ _FUNDS = frozenset(
     ["loan", "loans", "grant", "grants", "aid", "funding", "assistance", "package", "million", "billion"]
 )
 _TRADE = frozenset(["exports", "imports", "trade", "shipments", "flights", "supplies", "deliveries", "sales"])
+_LABOUR = frozenset(
+    ["workers", "dockworkers", "dockers", "miners", "union", "unions", "employees", "teachers", "doctors", "nurses",
+     "drivers", "truckers", "lorry", "staff", "labour", "labor", "strikers", "walkout"]
+)  # fmt: skip
+_STRIKE_KINDS = frozenset(["general", "one-day", "two-day", "24-hour", "48-hour", "nationwide", "hunger", "labour"])
 _STRIKE_WORDS = frozenset(
     ["strike", "strikes", "attack", "attacks", "airstrikes", "raids", "assault", "assaults", "offensive"]
 )
@@ -505,8 +510,15 @@ def _retype(etype: str, tokens: list[Token], i: int, j: int, modes: set[tuple[st
     """Refine a trigger's type from its object: "launched strikes" is an assault, "fired water cannon"
     coercion, "a test" of no weapon is no event."""
     word = tokens[i].low
-    if etype in _NO_RETYPE and not word.startswith(("withdr", "expel", "fire", "sen", "suppl", "deliver")):
+    if etype == "ASSAULT" and word.startswith("strike"):
+        around = {t.low for t in tokens[max(0, i - 5) : j + 4]}
+        if around & _LABOUR or (i > 0 and tokens[i - 1].low in _STRIKE_KINDS):
+            return "PROTEST"  # "a strike by dockworkers", "a one-day strike": labour withheld, not an attack
+    if etype in _NO_RETYPE and not word.startswith(("withdr", "expel", "fire", "sen", "suppl", "deliver", "hand")):
         return etype  # no rule below refines these
+    returned = word.startswith("hand") or (word == "sent" and j < len(tokens) and tokens[j].low == "back")
+    if etype == "AID" and returned and {t.low for t in tokens[max(0, i - 4) : j + 6]} & _PEOPLE:
+        return "RETREAT"  # "handed over 146 soldiers", "sent back two fishermen": captives returned
     after = {t.low for t in tokens[j : j + 6]}
     if etype == "AID" and word.startswith(("send", "sent")) and after & _MESSAGES:
         return None  # "sent a note of protest", "will send a delegation": no help given

@@ -318,6 +318,12 @@ def test_clause_patterns(kb: KnowledgeBase, body: str, want: tuple[str, tuple[st
         ("Canada approved the disbursement of $50 million to Haiti.", "AID"),
         ("France downgraded its ties with Algeria.", "SANCTION"),
         ("China announced countermeasures against Lithuania.", "SANCTION"),
+        # a strike by workers is a protest, not an attack
+        ("Greek dockworkers held a one-day strike against the Chinese port operator.", "PROTEST"),
+        ("A strike by dockworkers at the Djiboutian port halted container traffic.", "PROTEST"),
+        # captives handed over or sent back are released, not aid
+        ("Seoul sent back two North Korean fishermen across the sea border.", "RETREAT"),
+        ("The 31 Vietnamese crew members were handed over to Vietnam's consul.", "RETREAT"),
         # a closure named in the trigger's own words ("closed the crossing") is a closure of a passage
         ("Pakistan closed the crossing to trade and pedestrians.", "COERCE"),
     ],
