@@ -493,6 +493,7 @@ _FUNDS = frozenset(
     ["loan", "loans", "grant", "grants", "aid", "funding", "assistance", "package", "million", "billion"]
 )
 _TRADE = frozenset(["exports", "imports", "trade", "shipments", "flights", "supplies", "deliveries", "sales"])
+_GIVING = frozenset(["deliver", "provide", "send", "supply", "give", "donate", "fund", "finance", "us$", "eur"])
 _LABOUR = frozenset(
     ["workers", "dockworkers", "dockers", "miners", "union", "unions", "employees", "teachers", "doctors", "nurses",
      "drivers", "truckers", "lorry", "staff", "labour", "labor", "strikers", "walkout"]
@@ -514,6 +515,10 @@ def _retype(etype: str, tokens: list[Token], i: int, j: int, modes: set[tuple[st
         around = {t.low for t in tokens[max(0, i - 5) : j + 4]}
         if around & _LABOUR or (i > 0 and tokens[i - 1].low in _STRIKE_KINDS):
             return "PROTEST"  # "a strike by dockworkers", "a one-day strike": labour withheld, not an attack
+    if etype == "SUPPORT" and word.startswith("pledg"):
+        ahead = tokens[j : j + 5]
+        if any(t.low in _GIVING or t.text[:1] in "$€£" or t.low in ("million", "billion") for t in ahead):
+            return "AID"  # "pledged to deliver 30 turbines", "pledging about $400 million": help given
     if etype in _NO_RETYPE and not word.startswith(("withdr", "expel", "fire", "sen", "suppl", "deliver", "hand")):
         return etype  # no rule below refines these
     returned = word.startswith("hand") or (word == "sent" and j < len(tokens) and tokens[j].low == "back")

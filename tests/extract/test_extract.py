@@ -318,6 +318,9 @@ def test_clause_patterns(kb: KnowledgeBase, body: str, want: tuple[str, tuple[st
         ("Canada approved the disbursement of $50 million to Haiti.", "AID"),
         ("France downgraded its ties with Algeria.", "SANCTION"),
         ("China announced countermeasures against Lithuania.", "SANCTION"),
+        # a pledge of money or deliveries is aid, not mere support
+        ("Japan pledged $50 million to the Philippine coast guard.", "AID"),
+        ("EU members pledged to deliver 30 gas turbines to Ukraine.", "AID"),
         # a strike by workers is a protest, not an attack
         ("Greek dockworkers held a one-day strike against the Chinese port operator.", "PROTEST"),
         ("A strike by dockworkers at the Djiboutian port halted container traffic.", "PROTEST"),
