@@ -88,6 +88,9 @@ _TITLES = frozenset(
     ]
 )  # fmt: skip
 _WORD = re.compile(r"[\w-]+")
+_CLAUSE_JOINS = frozenset(
+    ["and", "but", "since", "after", "because", "when", "until", "before", "once", "although", "though"]
+)
 # the nouns by which a body's own name is recalled ("the Agency" is the IAEA even after "the Council")
 _BODY_HEADS = frozenset(["agency", "organisation", "organization", "assembly", "council", "union", "alliance"])
 BODY_REACH = 10  # sentences after a named organisation in which "the bloc" or "the group" still refers to it
@@ -139,6 +142,7 @@ class _Coreference:
         self.body_sentence = -99
         self.states: dict[str, Mention] = {}  # states named in earlier sentences, by code, last named last
         self.body_words: dict[str, Mention] = {}  # the last body named whose full name has the word
+        self.prev_first: tuple[Mention, int] | None = None  # the first state or body of the last sentence
         self.council: Mention | None = None  # a council other than the Security Council, named in full
         self.counts: dict[str, int] = {}  # how often each state has been named, first named first
         self.group: list[Mention] = []  # the last states named together ("Egypt and Turkey", "both ministers")
@@ -194,8 +198,11 @@ class _Coreference:
             if kind == "it":  # only a state or organisation named in this or the previous sentence
                 named = [m for m in before if self._is_state(m) or self._is_body(m)]
                 # "Baku freed four Armenian servicemen, and it has lifted a ban": a subject again after "and"
-                again = i > 0 and tokens[i - 1].low in ("and", "but") and tokens[i].low == "it"
+                # ... and after "since", "because" and the like: "Pyongyang has ignored Seoul since it cut off ..."
+                again = i > 0 and tokens[i - 1].low in _CLAUSE_JOINS and tokens[i].low == "it"
                 recent = (named[0] if again else named[-1]) if named else None
+                if recent is None and tokens[i].low == "it" and self.prev_first and self.prev_first[1] == index - 1:
+                    recent = self.prev_first[0]  # "Washington has courted Jakarta. In October it lifted": the subject
                 if recent is None:
                     last = max((self.state, self.state_sentence), (self.body, self.body_sentence),
                                key=lambda r: (r[1], r[0].start if r[0] else -1))  # fmt: skip
@@ -283,6 +290,8 @@ class _Coreference:
                 self.body, self.body_sentence = m, index
                 for word in self._name_words(m):
                     self.body_words[word] = m
+        first = next((m for m in out if self._is_state(m) or self._is_body(m)), None)
+        self.prev_first = (first, index) if first is not None else None
         for m in found:  # the last council named in full: the Security Council or a council of the EU
             if m.text.endswith("Council") and m.how != "coref" and m.text.lower() != "the council":
                 self.council = m if m.entity != "UNSC" else None

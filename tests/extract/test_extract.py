@@ -366,6 +366,12 @@ def test_a_noun_the_text_bans_is_not_an_event_of_the_banner(kb: KnowledgeBase) -
         # "the delegate of Iran said his country" speaks for Iran
         ("The delegate of Pakistan spoke first. The delegate of Iran said his country criticized the sanctions on "
          "Afghanistan.", ("ACCUSE", ("IRN",), ("AFG",))),
+        # "it" after "since" is the subject of the clause it depends on
+        ("Pyongyang has ignored offers of talks from Seoul since it cut off the liaison line in 2023.",
+         ("SANCTION", ("PRK",), ("KOR",))),
+        # "it" opening a sentence is the subject of the sentence before
+        ("Washington has courted both Jakarta and Kinshasa. In October it lifted a tariff on Congolese cobalt.",
+         ("CONCEDE", ("USA",), ("COD",))),
         # "the Sultanate", like "the Kingdom", is the story's state
         ("MUSCAT — The Sultanate expressed its appreciation to the Iranian authorities for their help.",
          ("SUPPORT", ("OMN",), ("IRN",))),
