@@ -223,6 +223,10 @@ _FOR_WHOM = re.compile(
     r"(?:the\s+)?(?:[\w-]+\s+){0,3}$",
     re.I,
 )
+_OBJECT_RELATIVE = re.compile(
+    r"\b(?:whom|which)\s+(?P<subj>[^,;]{1,40}?)\s+(?:(?:had|has|have|was|were|would|will|also|later|then)\s+)*$",
+    re.I,
+)
 _WHICH = re.compile(r",\s+(?:which|who)\s+(?:(?:had|has|have|also|later|then|had\s+been)\s+)*$", re.I)
 _RELATIVE = re.compile(r",\s+(?:which|who)\b[^,;]*,\s*(?:\w+\s+){0,2}$", re.I)
 _PEOPLE = frozenset(
@@ -882,6 +886,7 @@ def find_events(
         else:
             speakers = _speakers(text, base, mentions, t0, said)
             candidates = [m for m in mentions if m not in speakers]
+            antecedent: list[Mention] = []
             actors_m = _group_before(candidates, text, base, t0, c0)
             if i > 0 and (
                 tokens[i - 1].low in ("and", "but") or (tokens[i - 1].low == "," and tokens[i].low.endswith("ing"))
@@ -892,6 +897,13 @@ def find_events(
                 # with those joined to it: "Ethiopia and Eritrea agreed ... and exchanged"
                 subject = _with_coordinated(subject, [m for m in candidates if m.end - base <= t0], text, base)
                 actors_m = subject or actors_m
+            elif (objrel := _OBJECT_RELATIVE.search(text, max(0, t0 - 60), t0)) is not None and (
+                doers := [m for m in candidates if objrel.start("subj") <= m.start - base < objrel.end("subj")]
+            ):
+                # "officers whom Serbian forces had detained", "Hezbollah, which it accused": the noun before
+                # "whom" or "which" is acted on by the subject after it
+                actors_m = doers
+                antecedent = [m for m in mentions if 0 <= objrel.start() - (m.end - base) <= 40][-1:]
             elif relative and (which := _WHICH.search(text, max(0, t0 - 40), t0)) is not None:
                 # "Qatar and Turkey, which brokered a truce": the antecedent of "which" acts
                 actors_m = _group_before(candidates, text, base, which.start(), 0) or actors_m
@@ -928,6 +940,8 @@ def find_events(
                         recips_m.append(m)
                     else:
                         break
+            if not recips_m and antecedent:
+                recips_m = [m for m in antecedent if m.actor not in own]
             if not recips_m:  # "sent troops, shells and missiles to support Russia"
                 later = [m for m in mentions if t1 <= m.start - base <= min(c1, t1 + 150)]
                 recips_m = [

@@ -200,6 +200,9 @@ class _Coreference:
                 # "Baku freed four Armenian servicemen, and it has lifted a ban": a subject again after "and"
                 # ... and after "since", "because" and the like: "Pyongyang has ignored Seoul since it cut off ..."
                 again = i > 0 and tokens[i - 1].low in _CLAUSE_JOINS and tokens[i].low == "it"
+                if i > 0 and tokens[i - 1].low in ("which", "whom") and tokens[i].low == "it":
+                    named = named[:-1]  # "Hezbollah, which it accused": not the noun "which" stands for
+                    again = True
                 recent = (named[0] if again else named[-1]) if named else None
                 if recent is None and tokens[i].low == "it" and self.prev_first and self.prev_first[1] == index - 1:
                     recent = self.prev_first[0]  # "Washington has courted Jakarta. In October it lifted": the subject

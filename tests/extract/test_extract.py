@@ -277,6 +277,15 @@ def test_a_country_name_inside_a_place_name_is_not_a_party(kb: KnowledgeBase) ->
         ("Britain launched a series of strikes on Houthi targets.", ("ASSAULT", ("GBR",), ("YEM",))),
         # "cooperation between X and Y": both act together
         ("Ministers noted the cooperation between Moscow and Pyongyang.", ("COOPERATE", ("RUS", "PRK"), ())),
+        # the noun before "whom" or "which" is acted on by the subject after it
+        (
+            "Serbia freed three Kosovo police officers whom Serbian forces had detained in February.",
+            ("COERCE", ("SRB",), ("XKX",)),
+        ),
+        (
+            "Israel struck depots of Hezbollah, which it accused of rebuilding positions.",
+            ("ACCUSE", ("ISR",), ("LBN",)),
+        ),
         # missiles launched at a state attack it
         ("Russia launched missiles at Ukraine overnight.", ("ASSAULT", ("RUS",), ("UKR",))),
     ],
