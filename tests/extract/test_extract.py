@@ -327,6 +327,11 @@ def test_clause_patterns(kb: KnowledgeBase, body: str, want: tuple[str, tuple[st
         ("Canada approved the disbursement of $50 million to Haiti.", "AID"),
         ("France downgraded its ties with Algeria.", "SANCTION"),
         ("China announced countermeasures against Lithuania.", "SANCTION"),
+        ("China lodged stern representations with Washington over the arms sale.", "ACCUSE"),
+        ("Hezbollah denied the charge and said it had not fired at Israel.", "REJECT"),
+        ("UNIFIL has begun to pull out its units from eastern Lebanon.", "RETREAT"),
+        ("Chadian troops had since been redeployed along the frontier with Sudan.", "MOBILIZE"),
+        ("Chinese coast guard officers stopped and inspected a Taiwanese tourist boat.", "COERCE"),
         # a pledge of money or deliveries is aid, not mere support
         ("Japan pledged $50 million to the Philippine coast guard.", "AID"),
         ("EU members pledged to deliver 30 gas turbines to Ukraine.", "AID"),
