@@ -23,7 +23,8 @@ _MON = r"(?P<mon>January|February|March|April|May|June|July|August|September|Oct
 _DAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 # a pattern that starts with a lookahead for its first letters lets the engine skip to where it can match
 _PATTERNS = [
-    ("dmy", re.compile(r"\b(?P<day>\d{1,2})\s+" + _MON + r"(?:\s+(?P<year>\d{4}))?\b")),
+    # (the day's first digit leads, so that the engine skips to digits; the lookbehind is the word boundary)
+    ("dmy", re.compile(r"(?P<day>\d(?<!\w\d)\d?)\s+" + _MON + r"(?:\s+(?P<year>\d{4}))?\b")),
     ("mdy", re.compile(r"(?=[JFMASOND])\b" + _MON + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?\b")),
     (
         "my",
@@ -128,7 +129,7 @@ _REL_WORDS = frozenset(
     for form in (w, w.capitalize(), w.upper())
 )
 _WORDS = re.compile(r"[A-Za-z]+")
-_DIGITS4 = re.compile(r"\d{4}")
+_DIGITS4 = re.compile(r"\d\d\d\d")  # (not \d{4}: a pattern led by a character class is scanned faster)
 _END_DATE = re.compile(r"\b(?:until|till|through|expires on|expiring on)\s+$", re.I)
 
 
