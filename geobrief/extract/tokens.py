@@ -219,12 +219,25 @@ class PhraseMatcher(Generic[T]):
 
 def longest(matches: list[tuple[int, int, T, int]]) -> list[tuple[int, int, T]]:
     """Leftmost-longest, non-overlapping matches (most specific first word among equals)."""
+    # one pass over matches in order of start (as find_all gives them): the first match at a start is taken if
+    # free, and replaced by a longer or more specific one at the same start; no sort
     out: list[tuple[int, int, T]] = []
-    if len(matches) < 2:
-        return [(i, j, payload) for i, j, payload, _spec in matches]
     end = -1
-    for i, j, payload, _spec in sorted(matches, key=lambda m: (m[0], -m[1], -m[3])):
+    best: tuple[int, int, object, int] = (-1, -1, None, 0)  # the match taken last
+    for match in matches:
+        i, j, payload, spec = match
         if i >= end:
             out.append((i, j, payload))
-            end = j
+            end, best = j, match
+        elif i == best[0]:
+            if j > best[1] or (j == best[1] and spec > best[3]):
+                out[-1] = (i, j, payload)
+                end, best = j, match
+        elif i < best[0]:
+            return _longest_sorted(matches)  # not in order of start
     return out
+
+
+def _longest_sorted(matches: list[tuple[int, int, T, int]]) -> list[tuple[int, int, T]]:
+    """``longest`` for matches in any order."""
+    return longest(sorted(matches, key=lambda m: m[0]))
