@@ -605,7 +605,8 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
         if not raw:
             continue
         forms = set(map(_TEXT, tokens))  # the words as written, for the number and date scans
-        forms.update(part for w in [w for w in forms if "-" in w] for part in w.split("-"))  # "twenty-five"
+        if "-" in sent.text:
+            forms.update(part for w in [w for w in forms if "-" in w] for part in w.split("-"))  # "twenty-five"
         quantities = find_quantities(sent.text, sent.start, words=forms)
         dates = find_dates(sent.text, article.published, words=forms)
         ahead = None
