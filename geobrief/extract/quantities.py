@@ -165,7 +165,6 @@ _LABEL_BEFORE = re.compile(
 )
 
 
-_WORD_BEFORE = re.compile(r"([\w.~]+)\s*$")
 _MONTH_WORDS = frozenset(w for m in MONTHS for w in (m, m + "."))  # "January", "jan", "sept.", lower-cased
 _LABEL_WORDS = frozenset(
     [
@@ -191,8 +190,13 @@ def _last_word(before: str) -> str:
     """The last word of ``before``, lower-cased ("" if none)."""
     if not before or not (before[-1].isspace() or before[-1].isalnum() or before[-1] in ".~"):
         return ""
-    m = _WORD_BEFORE.search(before, max(0, len(before) - 20))
-    return m.group(1).lower() if m else ""
+    # the run of word characters, dots and tildes that the last 20 characters end with, before any spaces (a
+    # loop over a few characters: a pattern anchored at the end would be tried at each of the 20 positions)
+    tail = before[-20:].rstrip()
+    k = len(tail)
+    while k and (tail[k - 1].isalnum() or tail[k - 1] in "_.~"):
+        k -= 1
+    return tail[k:].lower()
 
 
 def _number_matches(text: str, low: str, words: AbstractSet[str] | None) -> list[re.Match[str]]:
