@@ -55,12 +55,15 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     # accumulate rather than a Python loop, as this is the hot path of extraction
     parts = _TOKEN_SPLIT.split(text)
     texts = parts[1::2]
-    at = list(accumulate(map(len, parts), initial=offset))
+    # the offsets after each gap and token: each token's start, then its end (zip takes two per token from the
+    # one iterator, and stops with the texts)
+    at = accumulate(map(len, parts), initial=offset)
+    next(at)
     norms = texts
     for curly in ("’", "‘"):
         if curly in text:
             norms = list(map(str.replace, norms, repeat(curly), repeat("'")))
-    return list(map(_NEW, repeat(Token), zip(texts, at[1:-1:2], at[2::2], norms, map(str.lower, norms), strict=True)))
+    return list(map(_NEW, repeat(Token), zip(texts, at, at, norms, map(str.lower, norms), strict=False)))
 
 
 @dataclass(frozen=True, slots=True)
