@@ -19,12 +19,28 @@ __all__ = ["MONTHS", "find_dates", "resolve"]
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTHS["sept"] = 9
-_MON = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
 _DAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+
+
+def _word_alternatives(words: list[str]) -> str:
+    """``words`` (plain letters) as an alternation, tried in their order, with one branch per first letter, the
+    letter checked to start a word: a pattern led by literal letters lets the regex engine skip to them."""
+    by_first: dict[str, list[str]] = {}
+    for w in words:
+        by_first.setdefault(w[0], []).append(w)
+    return "|".join(f"{first}(?<!\\w{first})(?:{'|'.join(w[1:] for w in ws)})" for first, ws in by_first.items())
+
+
+_MONTH_NAMES = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+]  # fmt: skip
+_MON = f"(?P<mon>{_word_alternatives(_MONTH_NAMES)})\\.?"
 # a pattern that starts with a lookahead for its first letters lets the engine skip to where it can match
 _PATTERNS = [
-    ("dmy", re.compile(r"\b(?P<day>\d{1,2})\s+" + _MON + r"(?:\s+(?P<year>\d{4}))?\b")),
-    ("mdy", re.compile(r"(?=[JFMASOND])\b" + _MON + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?\b")),
+    # (the day's first digit leads, so that the engine skips to digits; the lookbehind is the word boundary)
+    ("dmy", re.compile(r"(?P<day>\d(?<!\w\d)\d?)\s+" + _MON + r"(?:\s+(?P<year>\d{4}))?\b")),
+    ("mdy", re.compile(_MON + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?\b")),
     (
         "my",
         re.compile(
@@ -128,7 +144,7 @@ _REL_WORDS = frozenset(
     for form in (w, w.capitalize(), w.upper())
 )
 _WORDS = re.compile(r"[A-Za-z]+")
-_DIGITS4 = re.compile(r"\d{4}")
+_DIGITS4 = re.compile(r"\d\d\d\d")  # (not \d{4}: a pattern led by a character class is scanned faster)
 _END_DATE = re.compile(r"\b(?:until|till|through|expires on|expiring on)\s+$", re.I)
 
 

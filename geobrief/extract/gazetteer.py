@@ -30,6 +30,7 @@ _ROLE_NOUNS = {
 }
 _ROLE_OF = {w: role for role, words in _ROLE_NOUNS.items() for w in words.split()}
 _ROLE_PAIRS = {"air force", "coast guard", "prime minister", "foreign ministry", "state media", "armed forces"}
+_PAIR_STARTS = frozenset(pair.split()[0] for pair in _ROLE_PAIRS)  # the words a pair can start with
 
 
 def _role_after(tokens: list[Token], j: int) -> str | None:
@@ -38,14 +39,14 @@ def _role_after(tokens: list[Token], j: int) -> str | None:
         j += 2
     elif j < len(tokens) and tokens[j].low == "'s":
         j += 1
-    for k in range(j, min(j + 3, len(tokens))):
-        tok = tokens[k]
-        if not tok.low[:1].isalnum():
+    lows = [tok.low for tok in tokens[j : j + 4]]  # three words, and the one after for a pair
+    for k, low in enumerate(lows[:3]):
+        if not low[:1].isalnum():
             return None
-        if k + 1 < len(tokens) and f"{tok.low} {tokens[k + 1].low}" in _ROLE_PAIRS:
-            pair = f"{tok.low} {tokens[k + 1].low}"
+        if low in _PAIR_STARTS and k + 1 < len(lows) and f"{low} {lows[k + 1]}" in _ROLE_PAIRS:
+            pair = f"{low} {lows[k + 1]}"
             return "MIL" if pair in ("air force", "coast guard", "armed forces") else "GOV"
-        role = _ROLE_OF.get(tok.low)
+        role = _ROLE_OF.get(low)
         if role:
             return role
     return None

@@ -124,6 +124,7 @@ class _Coreference:
 
     def __init__(self, kb: KnowledgeBase, focal: Mention | None = None, publisher: Mention | None = None) -> None:
         self.kb = kb
+        self.kinds = _kinds(kb)
         self.publisher = publisher  # the government or body that issued the text: "we" when no one is quoted
         # the state a story is about: its dateline's, else the first state it names; unqualified "police",
         # "the government" or "the army" are that state's
@@ -378,12 +379,16 @@ class _Coreference:
         return actor.name.lower().split() if actor is not None else []
 
     def _is_body(self, m: Mention) -> bool:
-        actor = self.kb.actors.get(m.entity)
-        return actor is not None and actor.kind in ("organisation", "armed_group") and m.how != "coref"
+        return self.kinds.get(m.entity) in ("organisation", "armed_group") and m.how != "coref"
 
     def _is_state(self, m: Mention) -> bool:
-        actor = self.kb.actors.get(m.entity)
-        return actor is not None and actor.kind == "state"
+        return self.kinds.get(m.entity) == "state"
+
+
+@cache
+def _kinds(kb: KnowledgeBase) -> dict[str, str]:
+    """Each knowledge-base actor's kind, by id (looked up for every mention)."""
+    return {aid: actor.kind for aid, actor in kb.actors.items()}
 
 
 @dataclass(slots=True)
@@ -706,7 +711,8 @@ def extract(article: Article, kb: KnowledgeBase) -> Extraction:
         if not raw:
             continue
         forms = set(map(_TEXT, tokens))  # the words as written, for the number and date scans
-        forms.update(part for w in [w for w in forms if "-" in w] for part in w.split("-"))  # "twenty-five"
+        if "-" in sent.text:
+            forms.update(part for w in [w for w in forms if "-" in w] for part in w.split("-"))  # "twenty-five"
         quantities = find_quantities(sent.text, sent.start, words=forms)
         dates = find_dates(sent.text, article.published, words=forms)
         ahead = None

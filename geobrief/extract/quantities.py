@@ -68,7 +68,20 @@ _QUALIFIERS = [
     ("about", r"about|around|approximately|nearly|almost|roughly|an estimated|some|close to|estimated|~"),
 ]
 _QUAL_RE = re.compile(r"(" + "|".join(p for _, p in _QUALIFIERS) + r")\s+$", re.IGNORECASE)
-_NUMWORD = "|".join(sorted((re.escape(w) for w in _WORDS), key=len, reverse=True))
+
+
+def _by_first_letter(words: list[str]) -> str:
+    """An alternation of ``words`` (tried in their order) with one branch per first letter: at a word start the
+    engine then tries one branch instead of every word."""
+    by_first: dict[str, list[str]] = {}
+    for w in words:
+        by_first.setdefault(w[0], []).append(w)
+    return "|".join(
+        re.escape(first) + "(?:" + "|".join(re.escape(w[1:]) for w in ws) + ")" for first, ws in by_first.items()
+    )
+
+
+_NUMWORD = _by_first_letter(sorted(_WORDS, key=lambda w: len(re.escape(w)), reverse=True))  # longest first
 _NUM_TAIL = (
     r"(?:\s?(?P<scale>hundred|thousand|million|billion|trillion|bn|tn|m|k)\b)?"
     r"(?P<rest>[-\s]?(?:per\s?cent|percent|%)|-day|-month|-week|-year|-hour)?"
@@ -114,9 +127,13 @@ _INJURED_BEFORE = re.compile(
 )
 _LATE_TOLL = re.compile(r"[^.;]{0,80}?\b(?:were|was|have been|has been|had been)\s+(killed|injured|wounded)\b", re.I)
 _FELL = re.compile(r"\s+(?:were|was|have been|has been|had been)\s+(killed|injured|wounded)\b", re.I)
+# (led by the letter f, so that the engine skips to it; the lookbehind is the word boundary)
 _A_PERIOD = re.compile(
-    r"\bfor\s+(over\s+|a\s+further\s+|another\s+)?(a|one)\s+(?:further\s+)?(day|week|month|year)\b", re.I
+    r"[fF](?<!\w[fF])(?i:or\s+(over\s+|a\s+further\s+|another\s+)?(a|one)\s+(?:further\s+)?(day|week|month|year)\b)"
 )
+_COMPOUND = re.compile(r"-[A-Za-z]")  # "15-member", "Hwasong-17"
+_TIME_OR_RATIO = re.compile(r"[:/]\d")
+_DOLLAR_BEFORE = re.compile(r"\s?\$")
 _RANGE_START = re.compile(r"\b(?:between|from)\s+$", re.I)
 _RANGE_JOIN = re.compile(r"^\s*(?:and|to|-|–)\s*$", re.I)
 _DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
@@ -150,7 +167,6 @@ _LABEL_BEFORE = re.compile(
 )
 
 
-_WORD_BEFORE = re.compile(r"([\w.~]+)\s*$")
 _MONTH_WORDS = frozenset(w for m in MONTHS for w in (m, m + "."))  # "January", "jan", "sept.", lower-cased
 _LABEL_WORDS = frozenset(
     [
@@ -176,15 +192,22 @@ def _last_word(before: str) -> str:
     """The last word of ``before``, lower-cased ("" if none)."""
     if not before or not (before[-1].isspace() or before[-1].isalnum() or before[-1] in ".~"):
         return ""
-    m = _WORD_BEFORE.search(before, max(0, len(before) - 20))
-    return m.group(1).lower() if m else ""
+    # the run of word characters, dots and tildes that the last 20 characters end with, before any spaces (a
+    # loop over a few characters: a pattern anchored at the end would be tried at each of the 20 positions)
+    tail = before[-20:].rstrip()
+    k = len(tail)
+    while k and (tail[k - 1].isalnum() or tail[k - 1] in "_.~"):
+        k -= 1
+    return tail[k:].lower()
 
 
-def _number_matches(text: str, words: AbstractSet[str] | None) -> list[re.Match[str]]:
-    found = list(_NUM.finditer(text)) if _DIGIT.search(text) else []
-    low = text.lower()
+def _number_matches(text: str, low: str, words: AbstractSet[str] | None) -> list[re.Match[str]]:
+    """Numbers in digits and in words in ``text`` (``low``: the text lower-cased), in order."""
+    digit = _DIGIT.search(text)
+    # a number in digits starts at most four characters before its first digit ("USD 5"): the scan starts there
+    found = list(_NUM.finditer(text, max(0, digit.start() - 4))) if digit else []
     named = not _WORD_SET.isdisjoint(_LETTERS.findall(low)) if words is None else not _WORD_FORMS.isdisjoint(words)
-    if named or any(a in low for a in _A_NUMBERS):
+    if named or any(map(low.__contains__, _A_NUMBERS)):
         found += _NUM_WORDS.finditer(text)
         found.sort(key=lambda m: m.start())
     return found
@@ -196,7 +219,7 @@ def find_quantities(text: str, offset: int = 0, words: AbstractSet[str] | None =
     out: list[Quantity] = []
     low = text.lower()
     tolls = "killed" in low or "injured" in low or "wounded" in low
-    for m in _number_matches(text, words):
+    for m in _number_matches(text, low, words):
         raw = m.group("num")
         value = parse_number(raw)
         if value is None:
@@ -210,9 +233,9 @@ def find_quantities(text: str, offset: int = 0, words: AbstractSet[str] | None =
             continue
         if not cur and last in _LABEL_WORDS and _LABEL_BEFORE.search(before):
             continue
-        if rest == "" and re.match(r"^-[A-Za-z]", after) and not cur:
+        if rest == "" and _COMPOUND.match(after) and not cur:
             continue  # "15-member", "Hwasong-17" style compounds are not quantities
-        if (m.start() > 0 and text[m.start() - 1] in ":/-") or re.match(r"^[:/]\d", text[m.end() : m.end() + 2]):
+        if (m.start() > 0 and text[m.start() - 1] in ":/-") or _TIME_OR_RATIO.match(text, m.end()):
             continue  # times, ratios, resolution numbers
         if scale and scale.lower() in ("m", "k") and not cur:
             continue
@@ -221,7 +244,7 @@ def find_quantities(text: str, offset: int = 0, words: AbstractSet[str] | None =
         kind = "count"
         if cur:
             kind = "money_sgd" if cur.upper().startswith(("S$", "SGD")) else "money_usd"
-        elif re.match(r"\s?\$", before[-2:] or "") is not None:
+        elif _DOLLAR_BEFORE.match(before[-2:]) is not None:
             kind = "money_usd"
         elif "cent" in rest or "%" in rest:
             kind = "percent"

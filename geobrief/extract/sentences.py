@@ -89,8 +89,9 @@ _ABBREV = {
     "op",
     "cf",
 }
-# (the lookahead lets the engine skip to the characters that can end a sentence)
-_END = re.compile(r"(?=[.!?\n])(?:[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n+)")
+# (led by the characters that can end a sentence, so that the engine skips to them at C speed; the
+# lookbehinds then tell a full stop from a line break)
+_END = re.compile(r"[.!?\n](?:(?<=[.!?])[.!?]*[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|(?<=\n)\n*)")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z./]*)$")
 
 
