@@ -729,6 +729,7 @@ def find_events(
     cues = found_cues.status
     said: dict[int, int] = {}  # where each mention's speech verb ends, found once
     relative = ", which" in text or ", who" in text
+    objects = "which" in text or "whom" in text  # an object relative ("whom Serbian forces had detained") is possible
     headline: bool | None = None  # a title-case line: worked out only when a capitalised trigger needs it
     breaks: list[tuple[int, int]] | None = None  # clause breaks, found once
     modes_here = found_cues.modes
@@ -895,7 +896,7 @@ def find_events(
                 # with those joined to it: "Ethiopia and Eritrea agreed ... and exchanged"
                 subject = _with_coordinated(subject, [m for m in candidates if m.end - base <= t0], text, base)
                 actors_m = subject or actors_m
-            elif (objrel := _OBJECT_RELATIVE.search(text, max(0, t0 - 60), t0)) is not None and (
+            elif objects and (objrel := _OBJECT_RELATIVE.search(text, max(0, t0 - 60), t0)) is not None and (
                 doers := [m for m in candidates if objrel.start("subj") <= m.start - base < objrel.end("subj")]
             ):
                 # "officers whom Serbian forces had detained", "Hezbollah, which it accused": the noun before
