@@ -896,8 +896,10 @@ def find_events(
                 # with those joined to it: "Ethiopia and Eritrea agreed ... and exchanged"
                 subject = _with_coordinated(subject, [m for m in candidates if m.end - base <= t0], text, base)
                 actors_m = subject or actors_m
-            elif objects and (objrel := _OBJECT_RELATIVE.search(text, max(0, t0 - 60), t0)) is not None and (
-                doers := [m for m in candidates if objrel.start("subj") <= m.start - base < objrel.end("subj")]
+            elif (
+                objects
+                and (objrel := _OBJECT_RELATIVE.search(text, max(0, t0 - 60), t0)) is not None
+                and (doers := [m for m in candidates if objrel.start("subj") <= m.start - base < objrel.end("subj")])
             ):
                 # "officers whom Serbian forces had detained", "Hezbollah, which it accused": the noun before
                 # "whom" or "which" is acted on by the subject after it

@@ -386,6 +386,8 @@ def test_a_noun_the_text_bans_is_not_an_event_of_the_banner(kb: KnowledgeBase) -
         # "it" opening a sentence is the subject of the sentence before
         ("Washington has courted both Jakarta and Kinshasa. In October it lifted a tariff on Congolese cobalt.",
          ("CONCEDE", ("USA",), ("COD",))),
+        # armed forces and ministries named by their own names stand for their state
+        ("The RSN and the Indonesian Navy held an exercise off Batam.", ("COOPERATE", ("SGP", "IDN"), ())),
         # "the Sultanate", like "the Kingdom", is the story's state
         ("MUSCAT — The Sultanate expressed its appreciation to the Iranian authorities for their help.",
          ("SUPPORT", ("OMN",), ("IRN",))),
