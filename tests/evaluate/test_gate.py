@@ -21,8 +21,8 @@ GOLD = Path(__file__).resolve().parents[1] / "data" / "gold"
 FLOORS = {
     "type_macro_f1": 0.67,
     "event_f1": 0.69,
-    "actor_recipient_f1": 0.75,
-    "quantity_accuracy": 0.86,
+    "actor_recipient_f1": 0.76,
+    "quantity_accuracy": 0.88,
     "date_accuracy": 0.81,
     "status_accuracy": 0.83,
 }
