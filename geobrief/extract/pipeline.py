@@ -72,7 +72,8 @@ _COREF_PHRASES = [
     ("both presidents", "pair"), ("the two prime ministers", "pair"), ("the two foreign ministers", "pair"),
     ("the two defence ministers", "pair"), ("the two defense ministers", "pair"), ("the two coast guards", "pair"),
     ("both coast guards", "pair"), ("the two foreign ministries", "pair"), ("the two border forces", "pair"),
-    ("we", "we"), ("our", "we"), ("they", "group"),
+    ("we", "we"), ("our", "we"), ("they", "group"), ("the coalition", "group"), ("the allies", "group"),
+    ("the international group", "group"), ("the partners", "group"),
 ]  # fmt: skip
 # a wire story's dateline ("LUSAKA —", "WASHINGTON –"): the city the story is filed from
 _DATELINE_DASH = re.compile(r"[A-Z.]\s+[—–-]{1,2}\s")
