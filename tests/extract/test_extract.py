@@ -386,6 +386,8 @@ def test_a_noun_the_text_bans_is_not_an_event_of_the_banner(kb: KnowledgeBase) -
         # "it" opening a sentence is the subject of the sentence before
         ("Washington has courted both Jakarta and Kinshasa. In October it lifted a tariff on Congolese cobalt.",
          ("CONCEDE", ("USA",), ("COD",))),
+        ("The High Representative called on Moscow to stop targeting energy infrastructure.",
+         ("REQUEST", ("EU",), ("RUS",))),
         # "the coalition" is the states last named together
         ("Australia, Bahrain, Canada and the Netherlands backed the operation. The coalition struck 36 Houthi "
          "targets.", ("ASSAULT", ("AUS", "BHR", "CAN", "NLD"), ("YEM",))),
