@@ -112,7 +112,8 @@ _UNITS: list[tuple[str, re.Pattern[str]]] = [
         "troops",
         re.compile(
             r"^\s*(?:[\w-]+\s){0,3}?(troops|soldiers|personnel|servicemen|service members|fighters|sailors|marines|"
-            r"peacekeepers|reservists|conscripts|paratroopers|police officers|policemen)\b",
+            r"peacekeepers|reservists|conscripts|paratroopers|police officers|policemen|advisers|advisors|instructors|"
+            r"guards)\b",
             re.I,
         ),
     ),
@@ -137,6 +138,11 @@ _DOLLAR_BEFORE = re.compile(r"\s?\$")
 _RANGE_START = re.compile(r"\b(?:between|from)\s+$", re.I)
 _RANGE_JOIN = re.compile(r"^\s*(?:and|to|-|–)\s*$", re.I)
 _DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
+_ONE_VICTIM = re.compile(
+    r"\b(killing|wounding|injuring)\s+(?P<one>(?:a|an|its|his|her|their|one|the)\s+(?:[a-z-]+\s+){0,2}?"
+    r"(?!people\b|number\b|dozens\b|scores\b|hundreds\b|thousands\b)[a-z-]*[^s\W])\b(?!\s+(?:and|of)\b)",
+)
+_NOT_ONE = re.compile(r"\b(?:of|and|or|number|dozens|scores|hundreds|thousands|people|several|many)\b")
 _LONG = re.compile(r"\b(day|week|month|year)-long\b", re.I)  # "a week-long exercise": one week
 _NOT_QUANTITY_AFTER = re.compile(
     r"^\s*(?:a\.m\.|p\.m\.|am\b|pm\b|th\b|st\b|nd\b|rd\b|(?:January|February|March|April|May|June|July|August|September|October|November|December)\b)",
@@ -291,11 +297,17 @@ def find_quantities(text: str, offset: int = 0, words: AbstractSet[str] | None =
         )
     periods = _A_PERIOD.finditer(text) if "for " in text else ()
     for m in periods:  # "for over a week", "for a further year"
-        if not any(q.start - offset <= m.start(2) < q.end - offset for q in out):
+        if not _NOT_ONE.search(m.group(2)) and not any(q.start - offset <= m.start(2) < q.end - offset for q in out):
             qualifier = "at_least" if m.group(1) and "over" in m.group(1).lower() else "exact"
             unit = m.group(3).lower()
             out.append(Quantity(kind="duration_days", value=float(_DAYS[unit]), qualifier=qualifier,  # type: ignore[arg-type]
                                 text=text[m.start(2) : m.end()], start=offset + m.start(2), end=offset + m.end()))  # fmt: skip
+    for m in _ONE_VICTIM.finditer(text) if tolls or "killing" in low or "wounding" in low else ():
+        # "wounding its driver", "killing a civilian": one person, though no number is written
+        if not _NOT_ONE.search(m.group(2)) and not any(q.start - offset <= m.start(2) < q.end - offset for q in out):
+            kind = "killed" if m.group(1).lower().startswith("kill") else "injured"
+            out.append(Quantity(kind=kind, value=1.0, qualifier="exact", text=m.group(2),  # type: ignore[arg-type]
+                                start=offset + m.start(2), end=offset + m.end(2)))  # fmt: skip
     for m in _LONG.finditer(text) if "-long" in text else ():
         out.append(Quantity(kind="duration_days", value=float(_DAYS[m.group(1).lower()]), qualifier="exact",
                             text=m.group(0), start=offset + m.start(), end=offset + m.end()))  # fmt: skip

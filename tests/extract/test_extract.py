@@ -118,6 +118,9 @@ def test_supply_chains_are_not_aid(kb: KnowledgeBase) -> None:
         ("at least 200 North Korean soldiers have been killed", "killed", 200, "at_least"),
         ("300 marines were wounded", "injured", 300, "exact"),
         ("the crossings stayed closed for 48 hours", "duration_days", 2, "exact"),
+        ("soldiers fired on a tractor, wounding its driver", "injured", 1, "exact"),
+        ("a rocket hit a petrol station, killing a civilian", "killed", 1, "exact"),
+        ("New Zealand will deploy up to 25 police advisers", "troops", 25, "at_most"),
         ("a 72-hour ceasefire", "duration_days", 3, "exact"),
         ("a week-long coast guard exercise", "duration_days", 7, "exact"),
         ("shot dead at least three people", "killed", 3, "at_least"),
@@ -227,6 +230,13 @@ def test_a_toll_belongs_to_the_attack_it_follows(kb: KnowledgeBase) -> None:
     body = "Sudan's army bombed a crowded livestock market in the west, killing at least 31 people, and seized two villages."
     evs = {e.type: e for e in extract(article_from_text(f"DATE: 2025-04-30\n\n{body}"), kb).events}
     assert [(q.kind, q.value) for q in evs["ASSAULT"].quantities] == [("killed", 31)]
+
+
+@pytest.mark.parametrize(
+    "text", ["wounding a number of villagers", "killing a soldier and a medic", "killing the soldiers"]
+)
+def test_no_single_victim_where_the_text_gives_more(text: str) -> None:
+    assert [q for q in find_quantities(text) if q.value == 1] == []
 
 
 @pytest.mark.parametrize(
