@@ -219,6 +219,7 @@ _FOR_WHOM = re.compile(
     r"(?:the\s+)?(?:[\w-]+\s+){0,3}$",
     re.I,
 )
+_ACCORDING = ("ccording to ", "ccording to the ")
 _OBJECT_RELATIVE = re.compile(
     r"\b(?:whom|which)\s+(?P<subj>[^,;]{1,40}?)\s+(?:(?:had|has|have|was|were|would|will|also|later|then)\s+)*$",
     re.I,
@@ -884,7 +885,8 @@ def find_events(
                             and m.actor != agents[0].actor][:1]  # fmt: skip
         else:
             speakers = _speakers(text, base, mentions, t0, said)
-            candidates = [m for m in mentions if m not in speakers]
+            # nor is a source ("According to the United Nations, 140 people have been killed")
+            candidates = [m for m in mentions if m not in speakers and not text.endswith(_ACCORDING, 0, m.start - base)]
             antecedent: list[Mention] = []
             actors_m = _group_before(candidates, text, base, t0, c0)
             if i > 0 and (
@@ -929,6 +931,7 @@ def find_events(
                     text, max(0, m.start - base - 8), m.start - base))]  # fmt: skip
             if etype == "AGREE":  # "adopted a resolution demanding the return of Ukrainian children": its content
                 after = [m for m in after if _WITH.search(text, t1, m.start - base)]
+            after = [m for m in after if not text.endswith(_ACCORDING, 0, m.start - base)]
             if after:
                 first = after[0]
                 recips_m = [first]
@@ -946,7 +949,10 @@ def find_events(
             if not recips_m:  # "sent troops, shells and missiles to support Russia"
                 later = [m for m in mentions if t1 <= m.start - base <= min(c1, t1 + 150)]
                 recips_m = [
-                    m for m in later if _RECIPIENT_CUE.search(text[max(0, m.start - base - 25) : m.start - base])
+                    m
+                    for m in later
+                    if _RECIPIENT_CUE.search(text[max(0, m.start - base - 25) : m.start - base])
+                    and not text.endswith(_ACCORDING, 0, m.start - base)
                 ][:1]
             head = trigger.lower().split()[0]
             if (head.endswith(("ed", "en")) or head in _IRREGULAR_PARTICIPLES) and _PASSIVE_BEFORE.search(

@@ -220,6 +220,11 @@ def test_vetoes_and_votes_against_are_cast_in_the_chamber(kb: KnowledgeBase) -> 
     assert ("REJECT", ("USA",), ("UNGA",)) in [(t, a, r) for t, a, r, _s in _events(kb, body)]
 
 
+def test_a_source_is_no_party(kb: KnowledgeBase) -> None:
+    body = "Serbian police arrested 30 Kosovo Albanians near the boundary, according to United Nations monitors."
+    assert all("UN" not in (*a, *r) for _t, a, r, _s in _events(kb, body))
+
+
 def test_a_number_is_the_object_of_the_verb_just_before_it(kb: KnowledgeBase) -> None:
     body = "Haiti's government arrested 28 police officers accused of arming gangs and said it would cooperate with the UN."
     evs = {e.type: e for e in extract(article_from_text(f"DATE: 2025-04-30\n\n{body}"), kb).events}
@@ -287,6 +292,8 @@ def test_a_country_name_inside_a_place_name_is_not_a_party(kb: KnowledgeBase) ->
         ("Britain launched a series of strikes on Houthi targets.", ("ASSAULT", ("GBR",), ("YEM",))),
         # "cooperation between X and Y": both act together
         ("Ministers noted the cooperation between Moscow and Pyongyang.", ("COOPERATE", ("RUS", "PRK"), ())),
+        # "the United Nations Security Council" is the Council, not "the United Nations" and a Council after it
+        ("We call on the United Nations Security Council to fund the mission.", ("REQUEST", (), ("UNSC",))),
         # the noun before "whom" or "which" is acted on by the subject after it
         (
             "Serbia freed three Kosovo police officers whom Serbian forces had detained in February.",
