@@ -864,8 +864,11 @@ def find_events(
                 actors_m = _group_before([m for m in mentions if m not in speakers], text, base, light - base, c0)
             later = [m for m in mentions if t1 <= m.start - base <= min(c1, t1 + 60)]
             recips_m = [
-                m for m in later if _NOMINAL_OBJECT.search(text[max(t1, m.start - base - 12) : m.start - base])
-            ][:1]
+                m
+                for m in later
+                if _NOMINAL_OBJECT.search(text[max(t1, m.start - base - 12) : m.start - base])
+                or (etype in ("AID", "SUPPORT") and text.endswith(("for ", "for the "), t1, m.start - base))
+            ][:1]  # ("announced a new package of air defence equipment for Ukraine")
         elif agents and etype == "ACCUSE" and tokens[j - 1].low in _FEELINGS:
             # "X was deeply concerned by China's conduct": what "by" names is the cause, the subject feels it
             actors_m, recips_m = _group_before(mentions, text, base, t0, c0)[-1:], agents

@@ -294,6 +294,11 @@ def test_a_country_name_inside_a_place_name_is_not_a_party(kb: KnowledgeBase) ->
         ("Ministers noted the cooperation between Moscow and Pyongyang.", ("COOPERATE", ("RUS", "PRK"), ())),
         # "the United Nations Security Council" is the Council, not "the United Nations" and a Council after it
         ("We call on the United Nations Security Council to fund the mission.", ("REQUEST", (), ("UNSC",))),
+        # help announced "for" a state goes to it
+        (
+            "Russia struck Odesa. The United States announced a new package of air defence equipment for Ukraine.",
+            ("AID", ("USA",), ("UKR",)),
+        ),
         # the noun before "whom" or "which" is acted on by the subject after it
         (
             "Serbia freed three Kosovo police officers whom Serbian forces had detained in February.",
