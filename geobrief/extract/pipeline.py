@@ -625,10 +625,9 @@ def _counterpart(events: list[Event], mentions: list[Mention], kb: KnowledgeBase
             continue
         first = bisect_left(mentions, ev.evidence.start, key=_START)  # mentions come in text order
         last = bisect_left(mentions, ev.evidence.end, lo=first, key=_START)
+        kinds = _kinds(kb)
         others = {
-            m.actor: None
-            for m in mentions[first:last]
-            if m.actor not in ev.actors and (actor := kb.actors.get(m.entity)) is not None and actor.kind == "state"
+            m.actor: None for m in mentions[first:last] if m.actor not in ev.actors and kinds.get(m.entity) == "state"
         }
         if len(others) == 1:
             out[k] = replace(ev, recipients=tuple(others), recipient_roles=("",))
