@@ -12,6 +12,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
+from itertools import pairwise
 from operator import attrgetter, itemgetter
 
 from geobrief.extract.dates import find_dates
@@ -626,9 +627,13 @@ def _counterpart(events: list[Event], mentions: list[Mention], kb: KnowledgeBase
         first = bisect_left(mentions, ev.evidence.start, key=_START)  # mentions come in text order
         last = bisect_left(mentions, ev.evidence.end, lo=first, key=_START)
         kinds = _kinds(kb)
-        others = {
-            m.actor: None for m in mentions[first:last] if m.actor not in ev.actors and kinds.get(m.entity) == "state"
-        }
+        here = mentions[first:last]
+        text, base = ev.evidence.text, ev.evidence.start
+        # a state named together with the actor ("Korea and Japan, which are imposing sanctions") acts with it
+        joined = {x for a, b in pairwise(here) if (a.actor in ev.actors or b.actor in ev.actors)
+                  and text[a.end - base : b.start - base] in (" and ", ", ", ", and ") for x in (a.actor, b.actor)}  # fmt: skip
+        others = {m.actor: None for m in here if m.actor not in ev.actors and m.actor not in joined
+                  and kinds.get(m.entity) == "state"}  # fmt: skip
         if len(others) == 1:
             out[k] = replace(ev, recipients=tuple(others), recipient_roles=("",))
     return out

@@ -272,6 +272,12 @@ def test_a_country_name_inside_a_place_name_is_not_a_party(kb: KnowledgeBase) ->
             ("ASSAULT", ("RUS",), ("UKR",)),
         ),
         ("Russian drones struck a port on Sunday, Ukrainian and Moldovan officials said.", ("ASSAULT", ("RUS",), ())),
+        # ... nor to a state named together with the actor
+        (
+            "The action was coordinated with the United Kingdom and Canada, which are imposing sanctions on the same "
+            "targets.",
+            ("SANCTION", ("CAN",), ()),
+        ),
         # ... but fire exchanged is fire from both sides, and a call for a ceasefire is on no one
         ("Kyrgyz guards exchanged fire near the canal on Tuesday, Tajikistan said.", ("ASSAULT", ("KGZ",), ())),
         ("Hungary repeated its call for a ceasefire in Ukraine.", ("REQUEST", ("HUN",), ())),
