@@ -219,6 +219,8 @@ _FOR_WHOM = re.compile(
     r"(?:the\s+)?(?:[\w-]+\s+){0,3}$",
     re.I,
 )
+_FROM_SOIL = re.compile(r"(?:\s+(?:launched|fired|carried out|coming))?\s+from\s+(?:the\s+)?$")
+_SOIL = re.compile(r"\s+(?:territory|soil|side)\b")
 _ACCORDING = ("ccording to ", "ccording to the ")
 _OBJECT_RELATIVE = re.compile(
     r"\b(?:whom|which)\s+(?P<subj>[^,;]{1,40}?)\s+(?:(?:had|has|have|was|were|would|will|also|later|then)\s+)*$",
@@ -797,6 +799,9 @@ def find_events(
         recips_m: list[Mention] = []
         by = _BY_AFTER.match(text, t1)
         agents = [m for m in mentions if by and by.end() <= m.start - base <= by.end() + 30][:1] if by else []
+        if not by and etype == "ASSAULT" and "from" in text:  # "attacks launched from Syrian territory": its source
+            agents = [m for m in mentions if t1 < m.start - base <= t1 + 40 and _FROM_SOIL.match(text, t1, m.start - base)
+                      and _SOIL.match(text, m.end - base)][:1]  # fmt: skip
         if not by and _PASSIVE_BEFORE.search(text, max(0, t0 - 20), t0):  # "was briefed on Wednesday by X"
             agents = [m for m in mentions if t1 < m.start - base <= min(c1, t1 + 40)
                       and _LATER_BY.search(text, max(t1, m.start - base - 12), m.start - base)][:1]  # fmt: skip

@@ -292,6 +292,11 @@ def test_a_country_name_inside_a_place_name_is_not_a_party(kb: KnowledgeBase) ->
             "The General Assembly adopted the text by 91 votes. The United States voted against the resolution.",
             ("REJECT", ("USA",), ("UNGA",)),
         ),
+        # attacks launched from a state's territory are that state's
+        (
+            "Israel's envoy said the text ignored attacks launched from Syrian territory against Israeli villages.",
+            ("ASSAULT", ("SYR",), ("ISR",)),
+        ),
         # help announced "for" a state goes to it
         (
             "Russia struck Odesa. The United States announced a new package of air defence equipment for Ukraine.",
