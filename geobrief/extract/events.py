@@ -221,6 +221,12 @@ _FOR_WHOM = re.compile(
 )
 _FROM_SOIL = re.compile(r"(?:\s+(?:launched|fired|carried out|coming))?\s+from\s+(?:the\s+)?$")
 _SOIL = re.compile(r"\s+(?:territory|soil|side)\b")
+_HOLDING = frozenset(["detained", "held", "jailed", "imprisoned", "arrested", "abducted", "kidnapped", "captured"])
+_PEOPLE_OF = re.compile(
+    r"\s+(?:[\w-]+\s+){0,2}?(?:citizens|nationals|sailors|fishermen|crew|crew members|journalists|soldiers|"
+    r"workers|aid workers|tourists|students|activists|seafarers|police officers|officers|diplomats|people)\s+"
+    r"(?:(?:who|were|was|had|have|has|been|being|still)\s+)*$"
+)
 _ACCORDING = ("ccording to ", "ccording to the ")
 _OBJECT_RELATIVE = re.compile(
     r"\b(?:whom|which)\s+(?P<subj>[^,;]{1,40}?)\s+(?:(?:had|has|have|was|were|would|will|also|later|then)\s+)*$",
@@ -990,6 +996,13 @@ def find_events(
             if not givers:
                 continue  # received what, from whom? not aid we can place
             actors_m, recips_m = givers, [m for m in actors_m if m not in givers]
+        if etype == "COERCE" and tokens[i].low in _HOLDING:
+            # "four U.S. citizens detained in Caracas": the people are held, the place's state holds them
+            held = [m for m in mentions if m.end - base <= t0 and _PEOPLE_OF.match(text, m.end - base, t0)][-1:]
+            holder = [m for m in mentions if t1 < m.start - base <= t1 + 16 and text.endswith((" in ", " by "), 0, m.start - base)
+                      and m.actor not in {h.actor for h in held}][:1]  # fmt: skip
+            if held and holder:
+                actors_m, recips_m = holder, held
         if etype == "AGREE" and recips_m:  # "adopted a resolution demanding ... Ukrainian children": its content
             recips_m = [m for m in recips_m if m.start - base < t0 or _WITH.search(text, t1, max(t1, m.start - base))]
         actors = tuple(dict.fromkeys(m.actor for m in actors_m))

@@ -297,6 +297,8 @@ def test_a_country_name_inside_a_place_name_is_not_a_party(kb: KnowledgeBase) ->
             "Israel's envoy said the text ignored attacks launched from Syrian territory against Israeli villages.",
             ("ASSAULT", ("SYR",), ("ISR",)),
         ),
+        # people of one state held in another are held by it
+        ("The ministers discussed four U.S. citizens detained in Caracas since March.", ("COERCE", ("VEN",), ("USA",))),
         # help announced "for" a state goes to it
         (
             "Russia struck Odesa. The United States announced a new package of air defence equipment for Ukraine.",
