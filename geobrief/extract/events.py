@@ -222,11 +222,12 @@ _FOR_WHOM = re.compile(
 _FROM_SOIL = re.compile(r"(?:\s+(?:launched|fired|carried out|coming))?\s+from\s+(?:the\s+)?$")
 _SOIL = re.compile(r"\s+(?:territory|soil|side)\b")
 _HOLDING = frozenset(["detained", "held", "jailed", "imprisoned", "arrested", "abducted", "kidnapped", "captured"])
-_PEOPLE_OF = re.compile(
+_HELD_PEOPLE = (
     r"\s+(?:[\w-]+\s+){0,2}?(?:citizens|nationals|sailors|fishermen|crew|crew members|journalists|soldiers|"
-    r"workers|aid workers|tourists|students|activists|seafarers|police officers|officers|diplomats|people)\s+"
-    r"(?:(?:who|were|was|had|have|has|been|being|still)\s+)*$"
+    r"workers|aid workers|tourists|students|activists|seafarers|police officers|officers|diplomats|people)\b"
 )
+_PEOPLE_OF = re.compile(_HELD_PEOPLE + r"\s+(?:(?:who|were|was|had|have|has|been|being|still)\s+)*$")
+_PEOPLE_AFTER = re.compile(_HELD_PEOPLE)
 _ACCORDING = ("ccording to ", "ccording to the ")
 _OBJECT_RELATIVE = re.compile(
     r"\b(?:whom|which)\s+(?P<subj>[^,;]{1,40}?)\s+(?:(?:had|has|have|was|were|would|will|also|later|then)\s+)*$",
@@ -1002,6 +1003,18 @@ def find_events(
             holder = [m for m in mentions if t1 < m.start - base <= t1 + 16 and text.endswith((" in ", " by "), 0, m.start - base)
                       and m.actor not in {h.actor for h in held}][:1]  # fmt: skip
             if held and holder:
+                actors_m, recips_m = holder, held
+        if (
+            etype == "RETREAT"
+            and tokens[j - 1].low.startswith(("releas", "freed"))
+            and (tokens[i].low in ("were", "was") or _PASSIVE_BEFORE.search(text, max(0, t0 - 20), t0))
+        ):
+            # "three Filipino sailors detained in China were released": set free by China, not by the Philippines
+            held = [m for m in mentions if m.end - base <= t0 and _PEOPLE_AFTER.match(text, m.end - base)][-1:]
+            if held:
+                holder = [m for m in mentions if held[0].end <= m.start and m.start - base <= t1 + 16
+                          and m.actor != held[0].actor
+                          and text.endswith((" in ", " by "), 0, m.start - base)][:1]  # fmt: skip
                 actors_m, recips_m = holder, held
         if etype == "AGREE" and recips_m:  # "adopted a resolution demanding ... Ukrainian children": its content
             recips_m = [m for m in recips_m if m.start - base < t0 or _WITH.search(text, t1, max(t1, m.start - base))]

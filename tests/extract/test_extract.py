@@ -299,6 +299,7 @@ def test_a_country_name_inside_a_place_name_is_not_a_party(kb: KnowledgeBase) ->
         ),
         # people of one state held in another are held by it
         ("The ministers discussed four U.S. citizens detained in Caracas since March.", ("COERCE", ("VEN",), ("USA",))),
+        ("Three Filipino sailors detained in China were released on Monday.", ("RETREAT", ("CHN",), ("PHL",))),
         # help announced "for" a state goes to it
         (
             "Russia struck Odesa. The United States announced a new package of air defence equipment for Ukraine.",
