@@ -229,6 +229,13 @@ _HELD_PEOPLE = (
 _PEOPLE_OF = re.compile(_HELD_PEOPLE + r"\s+(?:(?:who|were|was|had|have|has|been|being|still)\s+)*$")
 _PEOPLE_AFTER = re.compile(_HELD_PEOPLE)
 _ACCORDING = ("ccording to ", "ccording to the ")
+
+
+def _sourced(text: str, base: int, m: Mention) -> bool:
+    """A mention named as the source of what the sentence tells ("according to the United Nations")."""
+    return text.endswith(_ACCORDING, 0, m.start - base)
+
+
 _OBJECT_RELATIVE = re.compile(
     r"\b(?:whom|which)\s+(?P<subj>[^,;]{1,40}?)\s+(?:(?:had|has|have|was|were|would|will|also|later|then)\s+)*$",
     re.I,
@@ -901,7 +908,7 @@ def find_events(
         else:
             speakers = _speakers(text, base, mentions, t0, said)
             # nor is a source ("According to the United Nations, 140 people have been killed")
-            candidates = [m for m in mentions if m not in speakers and not text.endswith(_ACCORDING, 0, m.start - base)]
+            candidates = [m for m in mentions if m not in speakers and not _sourced(text, base, m)]
             antecedent: list[Mention] = []
             actors_m = _group_before(candidates, text, base, t0, c0)
             if i > 0 and (
@@ -946,7 +953,7 @@ def find_events(
                     text, max(0, m.start - base - 8), m.start - base))]  # fmt: skip
             if etype == "AGREE":  # "adopted a resolution demanding the return of Ukrainian children": its content
                 after = [m for m in after if _WITH.search(text, t1, m.start - base)]
-            after = [m for m in after if not text.endswith(_ACCORDING, 0, m.start - base)]
+            after = [m for m in after if not _sourced(text, base, m)]
             if after:
                 first = after[0]
                 recips_m = [first]
@@ -967,7 +974,7 @@ def find_events(
                     m
                     for m in later
                     if _RECIPIENT_CUE.search(text[max(0, m.start - base - 25) : m.start - base])
-                    and not text.endswith(_ACCORDING, 0, m.start - base)
+                    and not _sourced(text, base, m)
                 ][:1]
             head = trigger.lower().split()[0]
             if (head.endswith(("ed", "en")) or head in _IRREGULAR_PARTICIPLES) and _PASSIVE_BEFORE.search(

@@ -90,6 +90,7 @@ _TITLES = frozenset(
     ]
 )  # fmt: skip
 _WORD = re.compile(r"[\w-]+")
+_LIST_GAPS = (" and ", ", ", ", and ")  # what stands between the names of a list ("Egypt and Turkey")
 _CLAUSE_JOINS = frozenset(
     ["and", "but", "since", "after", "because", "when", "until", "before", "once", "although", "though"]
 )
@@ -325,7 +326,7 @@ class _Coreference:
             group = [first]
             for m in states[k + 1 :]:
                 gap = text[group[-1].end - offset : m.start - offset]
-                if m.start == group[-1].start or gap in (" and ", ", ", ", and ", " & "):
+                if m.start == group[-1].start or gap in _LIST_GAPS or gap == " & ":
                     if m.actor not in {g.actor for g in group}:
                         group.append(m)
                 else:
@@ -631,7 +632,7 @@ def _counterpart(events: list[Event], mentions: list[Mention], kb: KnowledgeBase
         text, base = ev.evidence.text, ev.evidence.start
         # a state named together with the actor ("Korea and Japan, which are imposing sanctions") acts with it
         joined = {x for a, b in pairwise(here) if (a.actor in ev.actors or b.actor in ev.actors)
-                  and text[a.end - base : b.start - base] in (" and ", ", ", ", and ") for x in (a.actor, b.actor)}  # fmt: skip
+                  and text[a.end - base : b.start - base] in _LIST_GAPS for x in (a.actor, b.actor)}  # fmt: skip
         others = {m.actor: None for m in here if m.actor not in ev.actors and m.actor not in joined
                   and kinds.get(m.entity) == "state"}  # fmt: skip
         if len(others) == 1:

@@ -126,8 +126,9 @@ _INJURED_BEFORE = re.compile(
     r"\b(?:injured|injuring|wounded|wounding|injuries to|wounds to)\s+(?:(?:at least|more than|about|some|nearly|over|up to)\s+)?$",
     re.I,
 )
-_LATE_TOLL = re.compile(r"[^.;]{0,80}?\b(?:were|was|have been|has been|had been)\s+(killed|injured|wounded)\b", re.I)
-_FELL = re.compile(r"\s+(?:were|was|have been|has been|had been)\s+(killed|injured|wounded)\b", re.I)
+_PASSIVE_TOLL = r"(?:were|was|have been|has been|had been)\s+(killed|injured|wounded)\b"  # "have been killed"
+_LATE_TOLL = re.compile(r"[^.;]{0,80}?\b" + _PASSIVE_TOLL, re.I)
+_FELL = re.compile(r"\s+" + _PASSIVE_TOLL, re.I)  # right after the noun: "soldiers were killed"
 # (led by the letter f, so that the engine skips to it; the lookbehind is the word boundary)
 _A_PERIOD = re.compile(
     r"[fF](?<!\w[fF])(?i:or\s+(over\s+|a\s+further\s+|another\s+)?(a|one)\s+(?:further\s+)?(day|week|month|year)\b)"
